@@ -1,0 +1,68 @@
+// Every flanctl command extends this. A command implements `execute()` (parse flags, make one
+// engine/core call, return a typed result) and `render()` (the human view of that result).
+// `--json` prints exactly the result plus `warnings`; human output, warnings and errors follow
+// the same result, with colour off for NO_COLOR, --no-color and non-TTY output.
+import {Command, Flags, Errors} from '@oclif/core'
+import chalk from 'chalk'
+import {FlanctlError, EXIT_CODES} from '../core/errors.js'
+
+export type WithWarnings<T> = T & {warnings: string[]}
+
+export abstract class FlanctlCommand<T extends object> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    'no-color': Flags.boolean({description: 'Print without colour (also: NO_COLOR=1, or output that is not a terminal).', helpGroup: 'GLOBAL'}),
+  }
+
+  private readonly collectedWarnings: string[] = []
+
+  /** Does the work and returns the result that --json prints. */
+  protected abstract execute(): Promise<T>
+
+  /** The human view of the result (only called when --json is off). */
+  protected abstract render(result: T): string
+
+  override async init(): Promise<void> {
+    await super.init()
+    const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== ''
+    if (noColor || this.argv.includes('--no-color') || !process.stdout.isTTY) chalk.level = 0
+  }
+
+  /** A warning goes into the result's `warnings` and, for people, onto stderr. */
+  protected addWarning(message: string): void {
+    this.collectedWarnings.push(message)
+    if (!this.jsonEnabled()) process.stderr.write(`${chalk.yellow('warning:')} ${message}\n`)
+  }
+
+  async run(): Promise<WithWarnings<T>> {
+    const result = await this.execute()
+    if (!this.jsonEnabled()) {
+      const text = this.render(result)
+      if (text !== '') process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+    }
+    return {...result, warnings: this.collectedWarnings}
+  }
+
+  override async catch(err: Error & {exitCode?: number}): Promise<void> {
+    const error = toFlanctlError(err)
+    process.exitCode = error.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson({error: {code: error.code, message: error.message, hint: error.hint}, warnings: this.collectedWarnings})
+    }
+    process.stderr.write(`${chalk.red('error')} ${chalk.dim(`[${error.code}]`)} ${error.message}\n`)
+    if (error.hint) process.stderr.write(`${chalk.dim('hint:')} ${error.hint}\n`)
+  }
+}
+
+/** oclif's own parse errors are usage errors; anything unexpected is internal. */
+export function toFlanctlError(err: unknown): FlanctlError {
+  if (err instanceof FlanctlError) return err
+  if (err instanceof Errors.CLIError) {
+    return new FlanctlError('E_USAGE', err.message.replace(/\n\s*See more help with --help$/, ''), {hint: 'See --help for the flags and examples.'})
+  }
+  const message = err instanceof Error ? err.message : String(err)
+  return new FlanctlError('E_INTERNAL', message, {cause: err})
+}
+
+export {EXIT_CODES}

@@ -1,0 +1,52 @@
+// The two seams between the engine and the outside world, as types only: the lease store (etcd)
+// and the data plane (kernel). The engine is written against these; adapters implement them;
+// engine tests use fakes of them.
+import type {Ip4Net, Lease, LeaseAttrs} from './types.js'
+
+export interface LeaseList {
+  leases: Lease[]
+  /** malformed keys or values, each naming the key and what was wrong; never fatal */
+  warnings: string[]
+  /** the etcd revision the list was read at; a watch continues from revision + 1 */
+  revision: string
+}
+
+export interface LeaseWatchSink {
+  /** a lease key was created or changed */
+  onPut(lease: Lease): void
+  /** a lease key was deleted or its etcd lease expired */
+  onDelete(key: string): void
+  /** a malformed key or value seen by the watch */
+  onWarning(message: string): void
+  /** after a reconnect or a compaction the store lists again: this is the full set now */
+  onResync(list: LeaseList): void
+  /** the watch is degraded (etcd unreachable); it keeps retrying with backoff */
+  onError(error: Error): void
+}
+
+export interface LeaseWatch {
+  close(): Promise<void>
+}
+
+export interface LeaseStore {
+  /** the endpoints and prefix, for messages: "etcd http://127.0.0.1:2379 prefix /coreos.com/network" */
+  readonly description: string
+  readonly prefix: string
+  /** the raw text at <prefix>/config, undefined when the key does not exist */
+  getConfig(): Promise<string | undefined>
+  putConfig(text: string): Promise<void>
+  /** every key under <prefix>/subnets/; withTtl asks etcd for each lease's time left */
+  listLeases(options?: {withTtl?: boolean}): Promise<LeaseList>
+  /** one transaction: put with a new etcd lease of ttlSeconds if the key does not exist */
+  createLease(subnet: Ip4Net, attrs: LeaseAttrs, ttlSeconds: number): Promise<{created: true; lease: Lease} | {created: false}>
+  /** put the value again with a fresh etcd lease; a reservation stays a reservation */
+  renewLease(lease: Lease, attrs: LeaseAttrs, ttlSeconds: number): Promise<Lease>
+  /** a key with no etcd lease: never expires */
+  putReservation(subnet: Ip4Net, attrs: LeaseAttrs): Promise<Lease>
+  /** delete-of-absent is success */
+  deleteLease(key: string): Promise<void>
+  watchLeases(fromRevision: string, sink: LeaseWatchSink): LeaseWatch
+  /** keys anywhere in etcd that end in /config and look like a flannel network config */
+  findConfigKeys(): Promise<string[]>
+  close(): Promise<void>
+}
