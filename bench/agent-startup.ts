@@ -1,0 +1,69 @@
+// `flanctl up` started -> subnet.env written (lease already in etcd, so a restart: the common
+// case), against a bare `node -e 0` started the same way (ip netns exec in the same host).
+import {spawn} from 'node:child_process'
+import {existsSync, rmSync, watch} from 'node:fs'
+import {basename, dirname} from 'node:path'
+import {loadState, startLabAgent, stopLabAgent} from '../src/engine/lab/index.js'
+import {benchLabName, withLab} from './lib/lab-session.js'
+import {median, nsToMs, round} from './lib/stats.js'
+
+export interface AgentStartupResult {
+  samples: number
+  agentMs: number[]
+  nodeMs: number[]
+  agentMedianMs: number
+  nodeMedianMs: number
+  /** agent - node, the target is <= 300 ms */
+  overheadMs: number
+  ratio: number
+}
+
+function waitForFile(file: string, timeoutMs: number): Promise<bigint> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(dirname(file), (_event, name) => {
+      if (name === basename(file) && existsSync(file)) finish()
+    })
+    const timer = setTimeout(() => {
+      watcher.close()
+      reject(new Error(`${file} not written within ${timeoutMs} ms`))
+    }, timeoutMs)
+    const finish = (): void => {
+      const at = process.hrtime.bigint()
+      clearTimeout(timer)
+      watcher.close()
+      resolve(at)
+    }
+  })
+}
+
+async function timeNode(netns: string): Promise<number> {
+  const start = process.hrtime.bigint()
+  await new Promise((resolve, reject) => {
+    const child = spawn('ip', ['netns', 'exec', netns, process.execPath, '-e', '0'], {stdio: 'ignore'})
+    child.once('exit', resolve)
+    child.once('error', reject)
+  })
+  return nsToMs(process.hrtime.bigint() - start)
+}
+
+export async function agentStartupBench(options: {samples?: number} = {}): Promise<AgentStartupResult> {
+  const samples = options.samples ?? 10
+  const name = benchLabName('s')
+  return withLab({name, hosts: 1, backend: 'vxlan'}, async () => {
+    const host = loadState(name).hosts[0]!
+    const agentMs: number[] = []
+    const nodeMs: number[] = []
+    for (let i = 0; i < samples; i++) {
+      await stopLabAgent(name, host.name)
+      rmSync(host.subnetFile, {force: true})
+      const written = waitForFile(host.subnetFile, 30_000)
+      const start = process.hrtime.bigint()
+      startLabAgent(name, host.name)
+      agentMs.push(nsToMs((await written) - start))
+      nodeMs.push(await timeNode(host.netns))
+    }
+    const a = median(agentMs)
+    const n = median(nodeMs)
+    return {samples, agentMs: agentMs.map((v) => round(v, 1)), nodeMs: nodeMs.map((v) => round(v, 1)), agentMedianMs: round(a, 1), nodeMedianMs: round(n, 1), overheadMs: round(a - n, 1), ratio: round(a / n, 2)}
+  })
+}

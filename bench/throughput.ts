@@ -1,0 +1,72 @@
+// Overlay throughput, container to container across two hosts: iperf3 through flanctl's data
+// plane vs the same topology programmed by hand with ip commands (the reference). Runs
+// alternate between the two labs so drift on the machine hits both alike.
+import {spawn} from 'node:child_process'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {runInNetns} from '../src/adapters/netns/run-command.js'
+import type {LabBackend, LabUpResult} from '../src/engine/lab/index.js'
+import {benchLabName, withLab} from './lib/lab-session.js'
+import {median, round} from './lib/stats.js'
+
+export interface ThroughputResult {
+  backend: LabBackend
+  seconds: number
+  rounds: number
+  flanctlGbps: number[]
+  referenceGbps: number[]
+  flanctlMedianGbps: number
+  referenceMedianGbps: number
+  ratio: number
+}
+
+async function iperf(lab: LabUpResult, seconds: number): Promise<number> {
+  const [client, server] = lab.hosts
+  const port = '5201'
+  const serverProcess = spawn('ip', ['netns', 'exec', server!.container.netns, 'iperf3', '-s', '-1', '-p', port], {stdio: 'ignore'})
+  const serverExit = new Promise((resolve) => serverProcess.once('exit', resolve))
+  try {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      await sleep(100)
+      const run = await runInNetns(client!.container.netns, 'iperf3', ['-c', server!.container.ip!, '-p', port, '-t', String(seconds), '-J'], {reject: false, timeoutMs: (seconds + 20) * 1000})
+      if (run.exitCode === 0) {
+        const report = JSON.parse(run.stdout) as {end: {sum_received: {bits_per_second: number}}}
+        return report.end.sum_received.bits_per_second / 1e9
+      }
+      if (!/connect|refused/i.test(run.stdout + run.stderr)) throw new Error(`iperf3 failed: ${run.stdout.slice(0, 400)} ${run.stderr}`)
+    }
+    throw new Error('iperf3 server did not come up')
+  } finally {
+    serverProcess.kill('SIGTERM')
+    await Promise.race([serverExit, sleep(3_000)])
+  }
+}
+
+export async function throughputBench(backend: LabBackend, options: {seconds?: number; rounds?: number} = {}): Promise<ThroughputResult> {
+  const seconds = options.seconds ?? 3
+  const rounds = options.rounds ?? 3
+  const tag = backend === 'vxlan' ? 'v' : 'g'
+  return withLab({name: benchLabName(`t${tag}f`), hosts: 2, backend, agent: 'flanctl'}, (flanctlLab) =>
+    withLab({name: benchLabName(`t${tag}m`), hosts: 2, backend, agent: 'manual'}, async (manualLab) => {
+      const flanctlGbps: number[] = []
+      const referenceGbps: number[] = []
+      await iperf(manualLab, 1) // warm-up (ARP, caches), not counted
+      await iperf(flanctlLab, 1)
+      for (let i = 0; i < rounds; i++) {
+        referenceGbps.push(await iperf(manualLab, seconds))
+        flanctlGbps.push(await iperf(flanctlLab, seconds))
+      }
+      const f = median(flanctlGbps)
+      const r = median(referenceGbps)
+      return {
+        backend,
+        seconds,
+        rounds,
+        flanctlGbps: flanctlGbps.map((v) => round(v, 3)),
+        referenceGbps: referenceGbps.map((v) => round(v, 3)),
+        flanctlMedianGbps: round(f, 3),
+        referenceMedianGbps: round(r, 3),
+        ratio: round(f / r, 3),
+      }
+    }),
+  )
+}

@@ -1,0 +1,46 @@
+// --healthz-port: GET /healthz answers 200 while the agent runs; GET /readyz answers 503 until
+// the lease, rules and subnet.env are in place, then 200 (a Kubernetes-style probe pair).
+import {createServer, type Server} from 'node:http'
+import {FlanctlError} from '../../core/errors.js'
+
+export interface HealthServer {
+  readonly address: {ip: string; port: number}
+  setReady(ready: boolean): void
+  close(): Promise<void>
+}
+
+export async function startHealthServer(ip: string, port: number): Promise<HealthServer> {
+  let ready = false
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0]
+    const reply = (status: number, text: string): void => {
+      response.writeHead(status, {'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store'})
+      response.end(request.method === 'HEAD' ? undefined : `${text}\n`)
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return reply(405, 'method not allowed')
+    if (path === '/healthz') return reply(200, 'ok')
+    if (path === '/readyz') return ready ? reply(200, 'ok') : reply(503, 'not ready')
+    return reply(404, 'not found: try /healthz or /readyz')
+  })
+  // keep-alive connections must not hold the process open at exit
+  server.keepAliveTimeout = 1000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new FlanctlError('E_USAGE', `cannot serve health checks on ${ip}:${port} (--healthz-ip, --healthz-port): ${error.code ?? error.message}`, {cause: error})),
+    )
+    server.listen(port, ip, () => resolve())
+  })
+  const bound = server.address()
+  const actualPort = typeof bound === 'object' && bound !== null ? bound.port : port
+  return {
+    address: {ip, port: actualPort},
+    setReady(value) {
+      ready = value
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

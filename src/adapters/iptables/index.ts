@@ -1,0 +1,59 @@
+// Keeping flannel's masquerade and forward rules in place: one `iptables-save -t <table>` per
+// table to check, and only when something is missing or out of order, one
+// `iptables-restore -w --noflush` with the payload core/masq-rules computes. Nothing else in the
+// tables is touched. Optional netns (tests, lab) runs the tools through `ip netns exec`.
+import {execa} from 'execa'
+import {FlanctlError} from '../../core/errors.js'
+import {restorePayload, ruleProblems, rulesTables, supportsRandomFully, type IptablesRule} from '../../core/masq-rules.js'
+
+export interface IptablesOptions {
+  netns?: string
+}
+
+export interface EnsureRulesResult {
+  /** true when iptables-restore ran */
+  changed: boolean
+  /** what was wrong before (empty when nothing was) */
+  problems: string[]
+}
+
+async function run(command: string, args: readonly string[], options: IptablesOptions & {input?: string}): Promise<string> {
+  const [file, argv] = options.netns === undefined ? [command, [...args]] : ['ip', ['netns', 'exec', options.netns, command, ...args]]
+  const shown = [file, ...argv].join(' ')
+  const result = await execa(file, argv, {input: options.input ?? '', reject: false, encoding: 'utf8'})
+  if (result.exitCode === undefined) {
+    throw new FlanctlError('E_SYSTEM', `could not run ${shown}: ${result.originalMessage ?? result.message}`, {
+      hint: 'flanctl needs iptables (iptables-save, iptables-restore) on PATH for --ip-masq and the forward rules',
+    })
+  }
+  if (result.exitCode !== 0) {
+    throw new FlanctlError('E_SYSTEM', `${shown} failed (exit ${result.exitCode}): ${result.stderr.trim() || 'no message'}`)
+  }
+  return result.stdout
+}
+
+/** Whether this iptables has MASQUERADE --random-fully (1.6.2 and later), from `iptables --version`. */
+export async function iptablesSupportsRandomFully(options: IptablesOptions = {}): Promise<boolean> {
+  return supportsRandomFully(await run('iptables', ['--version'], options))
+}
+
+/** `iptables-save -t <table>` of each table, concatenated. */
+export async function saveTables(tables: readonly string[], options: IptablesOptions = {}): Promise<string> {
+  const dumps = await Promise.all(tables.map((table) => run('iptables-save', ['-t', table], options)))
+  return dumps.join('\n')
+}
+
+/** Runs one iptables-restore --noflush with the payload (all of it or none: restore is atomic per table). */
+export async function applyRestorePayload(payload: string, options: IptablesOptions = {}): Promise<void> {
+  if (payload === '') return
+  await run('iptables-restore', ['-w', '--noflush'], {...options, input: payload})
+}
+
+/** Checks the rules against the tables and restores them when anything differs. */
+export async function ensureRules(rules: readonly IptablesRule[], options: IptablesOptions = {}): Promise<EnsureRulesResult> {
+  const saved = await saveTables(rulesTables(rules), options)
+  const problems = ruleProblems(rules, saved)
+  if (problems.length === 0) return {changed: false, problems}
+  await applyRestorePayload(restorePayload(rules, saved), options)
+  return {changed: true, problems}
+}

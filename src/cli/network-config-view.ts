@@ -1,0 +1,100 @@
+// The normalised network config as commands show it: camelCase JSON with addresses as text,
+// and the human view (the same fields, aligned).
+import {formatIp4, formatIp4Net} from '../core/ip4.js'
+import {formatIp6, formatIp6Net} from '../core/ip6.js'
+import type {NetworkConfig} from '../core/types.js'
+import chalk from 'chalk'
+import {renderLeaseTable, type LeaseView} from './lease-view.js'
+import {renderFields} from './render-table.js'
+
+export interface NetworkConfigView {
+  network: string | null
+  subnetLen: number
+  subnetMin: string
+  subnetMax: string
+  enableIPv4: boolean
+  enableIPv6: boolean
+  ipv6Network: string | null
+  ipv6SubnetLen: number | null
+  ipv6SubnetMin: string | null
+  ipv6SubnetMax: string | null
+  enableNFTables: boolean
+  backend: {type: string; vni: number; port: number; directRouting: boolean; mtu: number}
+}
+
+export function networkConfigView(config: NetworkConfig): NetworkConfigView {
+  return {
+    network: config.network === undefined ? null : formatIp4Net(config.network),
+    subnetLen: config.subnetLen,
+    subnetMin: formatIp4(config.subnetMin),
+    subnetMax: formatIp4(config.subnetMax),
+    enableIPv4: config.enableIPv4,
+    enableIPv6: config.enableIPv6,
+    ipv6Network: config.ipv6Network === undefined ? null : formatIp6Net(config.ipv6Network),
+    ipv6SubnetLen: config.ipv6SubnetLen ?? null,
+    ipv6SubnetMin: config.ipv6SubnetMin === undefined ? null : formatIp6(config.ipv6SubnetMin),
+    ipv6SubnetMax: config.ipv6SubnetMax === undefined ? null : formatIp6(config.ipv6SubnetMax),
+    enableNFTables: config.enableNFTables,
+    backend: {
+      type: config.backend.type,
+      vni: config.backend.vni,
+      port: config.backend.port,
+      directRouting: config.backend.directRouting,
+      mtu: config.backend.mtu,
+    },
+  }
+}
+
+export function renderNetworkConfig(view: NetworkConfigView, capacity: number): string {
+  const fields: Array<[string, string]> = []
+  if (view.enableIPv4 && view.network !== null) {
+    fields.push(['Network', view.network], ['SubnetLen', String(view.subnetLen)], ['SubnetMin', view.subnetMin], ['SubnetMax', view.subnetMax])
+  }
+  if (view.enableIPv6 && view.ipv6Network !== null) {
+    fields.push(['IPv6Network', view.ipv6Network], ['IPv6SubnetLen', String(view.ipv6SubnetLen)])
+    if (view.ipv6SubnetMin !== null) fields.push(['IPv6SubnetMin', view.ipv6SubnetMin])
+    if (view.ipv6SubnetMax !== null) fields.push(['IPv6SubnetMax', view.ipv6SubnetMax])
+  }
+  const b = view.backend
+  const backend = [b.type]
+  if (b.type === 'vxlan') backend.push(`VNI ${b.vni}`, `port ${b.port === 0 ? '8472 (kernel default)' : b.port}`)
+  if (b.type === 'udp') backend.push(`port ${b.port === 0 ? 8285 : b.port}`)
+  if (b.directRouting) backend.push('DirectRouting')
+  if (b.mtu > 0) backend.push(`MTU ${b.mtu}`)
+  fields.push(['Backend', backend.join(', ')], ['Capacity', `${capacity} subnets`])
+  return renderFields(fields)
+}
+
+export interface ConfigSetView {
+  key: string
+  dryRun: boolean
+  written: boolean
+  /** the exact text written to (or, with --dry-run, meant for) the key */
+  value: string
+  previousValue: string | null
+  config: NetworkConfigView
+  capacity: number
+  leasesOutside: LeaseView[]
+}
+
+export function renderConfigSet(view: ConfigSetView): string {
+  const head = view.written ? chalk.green(`Wrote ${view.key}`) : chalk.cyan(`Dry run: ${view.key} is unchanged; it would get`)
+  const parts = [`${head}\n  ${view.value}`, renderNetworkConfig(view.config, view.capacity)]
+  if (view.leasesOutside.length > 0) {
+    parts.push(`${chalk.yellow(`${view.leasesOutside.length} existing lease(s) outside this config`)} (their hosts move to a new subnet when their agent restarts):\n${renderLeaseTable(view.leasesOutside)}`)
+  } else {
+    parts.push('Every existing lease fits this config.')
+  }
+  return parts.join('\n\n')
+}
+
+export interface ConfigGetView {
+  key: string
+  value: string
+  config: NetworkConfigView
+  capacity: number
+}
+
+export function renderConfigGet(view: ConfigGetView): string {
+  return `${chalk.dim(view.key)}\n  ${view.value.trim()}\n\n${renderNetworkConfig(view.config, view.capacity)}`
+}

@@ -1,0 +1,90 @@
+// Opens the etcd lease store from the shared etcd flags. The etcd adapter (etcd3, grpc) is
+// imported here, lazily, so that commands which never reach this function do not load it.
+import {access, constants} from 'node:fs/promises'
+import {FlanctlError} from '../core/errors.js'
+import type {LeaseStore} from '../core/ports.js'
+import type {EtcdFlagValues} from './etcd-flags.js'
+import {flagSource} from './flag-source.js'
+
+const ENV: Record<keyof EtcdFlagValues, string> = {
+  'etcd-endpoints': 'FLANNELD_ETCD_ENDPOINTS',
+  'etcd-prefix': 'FLANNELD_ETCD_PREFIX',
+  'etcd-cafile': 'FLANNELD_ETCD_CAFILE',
+  'etcd-certfile': 'FLANNELD_ETCD_CERTFILE',
+  'etcd-keyfile': 'FLANNELD_ETCD_KEYFILE',
+  'etcd-username': 'FLANNELD_ETCD_USERNAME',
+  'etcd-password': 'FLANNELD_ETCD_PASSWORD',
+}
+
+export interface StoreOptions {
+  endpoints: string[]
+  prefix: string
+  caFile?: string
+  certFile?: string
+  keyFile?: string
+  username?: string
+  password?: string
+}
+
+/** Checks the etcd flags and turns them into the adapter's options; every error names its flag and variable. */
+export async function storeOptionsFromFlags(flags: EtcdFlagValues, argv: readonly string[] = process.argv): Promise<StoreOptions> {
+  const source = (name: keyof EtcdFlagValues) => flagSource(name, argv, ENV[name])
+  const endpoints = flags['etcd-endpoints'].split(',').map((e) => e.trim()).filter((e) => e !== '')
+  if (endpoints.length === 0) {
+    throw new FlanctlError('E_USAGE', `no etcd endpoint given in ${source('etcd-endpoints')}`, {hint: 'Give one or more URLs, e.g. --etcd-endpoints http://127.0.0.1:2379.'})
+  }
+  for (const endpoint of endpoints) {
+    let url: URL | undefined
+    try { url = new URL(endpoint) } catch { url = undefined }
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.port === '') {
+      throw new FlanctlError('E_USAGE', `etcd endpoint "${endpoint}" from ${source('etcd-endpoints')} is not a URL of the form http(s)://host:port`, {hint: 'e.g. --etcd-endpoints https://10.0.0.5:2379,https://10.0.0.6:2379'})
+    }
+  }
+  const prefix = flags['etcd-prefix'].trim()
+  if (!prefix.startsWith('/')) {
+    throw new FlanctlError('E_USAGE', `etcd prefix "${prefix}" from ${source('etcd-prefix')} must start with /`, {hint: 'e.g. --etcd-prefix /coreos.com/network'})
+  }
+  if ((flags['etcd-certfile'] === undefined) !== (flags['etcd-keyfile'] === undefined)) {
+    const [given, missing] = flags['etcd-certfile'] === undefined ? (['etcd-keyfile', 'etcd-certfile'] as const) : (['etcd-certfile', 'etcd-keyfile'] as const)
+    throw new FlanctlError('E_USAGE', `${source(given)} is set but --${missing} (${ENV[missing]}) is not`, {hint: 'A client certificate needs both the certificate and its key.'})
+  }
+  if ((flags['etcd-username'] === undefined) !== (flags['etcd-password'] === undefined)) {
+    const [given, missing] = flags['etcd-username'] === undefined ? (['etcd-password', 'etcd-username'] as const) : (['etcd-username', 'etcd-password'] as const)
+    throw new FlanctlError('E_USAGE', `${source(given)} is set but --${missing} (${ENV[missing]}) is not`)
+  }
+  for (const name of ['etcd-cafile', 'etcd-certfile', 'etcd-keyfile'] as const) {
+    const file = flags[name]
+    if (file === undefined) continue
+    try {
+      await access(file, constants.R_OK)
+    } catch (error) {
+      throw new FlanctlError('E_USAGE', `cannot read ${file} given in ${source(name)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    }
+  }
+  return {
+    endpoints,
+    prefix,
+    caFile: flags['etcd-cafile'],
+    certFile: flags['etcd-certfile'],
+    keyFile: flags['etcd-keyfile'],
+    username: flags['etcd-username'],
+    password: flags['etcd-password'],
+  }
+}
+
+/** The lease store for these flags. Close it when done (`await store.close()`). */
+export async function storeFromFlags(flags: EtcdFlagValues, argv: readonly string[] = process.argv): Promise<LeaseStore> {
+  const options = await storeOptionsFromFlags(flags, argv)
+  const {openEtcdStore} = await import('../adapters/etcd/index.js')
+  return openEtcdStore(options)
+}
+
+/** Runs `work` with a store and closes it afterwards, also on error. */
+export async function withStore<T>(flags: EtcdFlagValues, work: (store: LeaseStore) => Promise<T>, argv: readonly string[] = process.argv): Promise<T> {
+  const store = await storeFromFlags(flags, argv)
+  try {
+    return await work(store)
+  } finally {
+    await store.close().catch(() => undefined)
+  }
+}

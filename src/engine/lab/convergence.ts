@@ -1,0 +1,31 @@
+// "Converged": every host has a route for every other host's subnet (what a ping needs).
+import {setTimeout as sleep} from 'node:timers/promises'
+import type {LabHost, LabState} from './lab-state.js'
+import {readRoutes} from './kernel-view.js'
+
+export interface Convergence {
+  converged: boolean
+  /** "h1 lacks 198.18.7.0/24 (h3)" */
+  missing: string[]
+}
+
+export async function checkConvergence(state: LabState, hosts: readonly LabHost[] = state.hosts): Promise<Convergence> {
+  const missing: string[] = []
+  for (const host of hosts) {
+    const routes = new Set((await readRoutes(host.netns)).map((r) => r.dst))
+    for (const peer of hosts) {
+      if (peer === host || peer.subnet === undefined) continue
+      if (!routes.has(peer.subnet)) missing.push(`${host.name} lacks ${peer.subnet} (${peer.name})`)
+    }
+  }
+  return {converged: missing.length === 0, missing}
+}
+
+export async function waitConverged(state: LabState, timeoutMs: number, hosts: readonly LabHost[] = state.hosts): Promise<Convergence> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const result = await checkConvergence(state, hosts)
+    if (result.converged || Date.now() > deadline) return result
+    await sleep(100)
+  }
+}

@@ -1,0 +1,39 @@
+// `flanctl lab status`: hosts, subnets (re-read from subnet.env), whether agents and etcd
+// members are alive, namespaces missing, and the ping matrix on request.
+import {listNetns} from '../../adapters/netns/namespaces.js'
+import {isOurProcess} from '../../adapters/netns/processes.js'
+import {loadState, stateFile} from './lab-state.js'
+import {checkConvergence} from './convergence.js'
+import {pingMatrix, type PingMatrix} from './ping-matrix.js'
+import {readHostSubnetEnv} from './subnet-env-file.js'
+import {formatCidr} from './ip4-text.js'
+import {pingEndpoints, summary, type LabEtcdView, type LabSummary} from './lab-view.js'
+import {switchNetns, validateLabName} from './topology.js'
+
+export interface LabStatusResult extends LabSummary {
+  etcd: LabEtcdView[]
+  missingNamespaces: string[]
+  converged: boolean
+  missingRoutes: string[]
+  matrix?: PingMatrix
+}
+
+export async function labStatus(options: {name: string; ping?: boolean}): Promise<LabStatusResult> {
+  validateLabName(options.name)
+  const state = loadState(options.name)
+  for (const host of state.hosts) {
+    const env = await readHostSubnetEnv(host.subnetFile).catch(() => undefined)
+    if (env !== undefined) {
+      host.subnet = formatCidr(env.subnet)
+      host.mtu = env.mtu
+    }
+  }
+  const existing = new Set(await listNetns())
+  const expected = [switchNetns(state.name), ...state.hosts.flatMap((h) => [h.netns, h.container.netns])]
+  const missingNamespaces = expected.filter((ns) => !existing.has(ns))
+  const present = state.hosts.filter((h) => existing.has(h.netns))
+  const convergence = missingNamespaces.length === 0 ? await checkConvergence(state, present) : {converged: false, missing: []}
+  const etcd = state.etcd.map((m) => ({member: m.name, clientUrl: m.clientUrl, pid: m.pid, alive: m.pid !== undefined && isOurProcess(m.pid, m.dataDir)}))
+  const matrix = options.ping ? await pingMatrix(pingEndpoints(state).filter((e) => existing.has(e.netns))) : undefined
+  return {...summary(state, stateFile(state.name)), etcd, missingNamespaces, converged: convergence.converged, missingRoutes: convergence.missing, matrix}
+}

@@ -1,0 +1,172 @@
+// The in-memory set of leases, kept from one list and then the watch. It answers the reconcile
+// pass ("which peers?") and turns watch events into log lines and "dirty" marks; it never talks
+// to the kernel. Our own lease is never a peer, but its deletion (by hand, or expiry after failed
+// renewals) is the signal to stop. Leases of another backend type are not peers either: flannel
+// ignores them, and programming a vxlan neighbour for a host-gw host would be wrong.
+import type {Logger} from '../adapters/log/logger.js'
+import {formatIp4Net} from '../core/ip4.js'
+import type {LeaseList, LeaseWatchSink} from '../core/ports.js'
+import type {Lease} from '../core/types.js'
+
+export interface LeaseBookOptions {
+  ownKey: string
+  /** our backend type; peers must have the same */
+  backendType: string
+  log: Logger
+  /** the peer set may have changed */
+  onChange: (reason: string) => void
+  /** our own lease left etcd (deleted, or expired): the agent must stop */
+  onOwnLeaseDeleted: (how: 'deleted' | 'missing after resync') => void
+  /** the watch is unhealthy / healthy again */
+  onWatchHealth?: (healthy: boolean) => void
+}
+
+export interface LeaseBook extends LeaseWatchSink {
+  /** leases of hosts other than us with our backend type, in key order */
+  peers(): Lease[]
+  /** every lease seen, ours and other backends included */
+  size(): number
+  ownLease(): Lease | undefined
+  /** the first full list: no "peer added" line per lease, one summary line */
+  load(list: LeaseList): void
+}
+
+/** flannel writes no BackendType for udp. */
+export function leaseBackendType(lease: Lease): string {
+  return lease.attrs.backendType ?? 'udp'
+}
+
+export function createLeaseBook(options: LeaseBookOptions): LeaseBook {
+  const {ownKey, backendType, log, onChange, onOwnLeaseDeleted} = options
+  const leases = new Map<string, Lease>()
+  let peerCache: Lease[] | undefined
+  let ownDeleted = false
+  let watchHealthy = true
+  const ignoredKeys = new Set<string>()
+
+  const isPeer = (lease: Lease): boolean => lease.key !== ownKey && leaseBackendType(lease) === backendType
+
+  const describe = (lease: Lease) => ({subnet: formatIp4Net(lease.subnet), publicIp: lease.attrs.publicIp, backend: leaseBackendType(lease)})
+
+  const noteIgnored = (lease: Lease): void => {
+    // once per key: a mixed-backend cluster is a mistake worth one line, not one per resync
+    if (lease.key === ownKey || ignoredKeys.has(lease.key)) return
+    ignoredKeys.add(lease.key)
+    log.warn('ignoring lease of another backend type', {...describe(lease), ours: backendType, key: lease.key})
+  }
+
+  const sameLease = (a: Lease, b: Lease): boolean =>
+    a.attrs.publicIp === b.attrs.publicIp && leaseBackendType(a) === leaseBackendType(b) && JSON.stringify(a.attrs.backendData) === JSON.stringify(b.attrs.backendData)
+
+  /** Records one lease; logs and reports whether the peer set changed. */
+  const put = (lease: Lease, quiet: boolean): boolean => {
+    const before = leases.get(lease.key)
+    leases.set(lease.key, lease)
+    if (lease.key === ownKey) return false
+    const wasPeer = before !== undefined && isPeer(before)
+    const nowPeer = isPeer(lease)
+    if (!nowPeer) {
+      noteIgnored(lease)
+      if (wasPeer && !quiet) log.info('peer removed', {...describe(before), key: lease.key})
+      return wasPeer
+    }
+    ignoredKeys.delete(lease.key)
+    if (!wasPeer) {
+      if (!quiet) log.info('peer added', {...describe(lease), key: lease.key})
+      return true
+    }
+    if (sameLease(before, lease)) return false // a renewal: same value, new etcd lease
+    if (!quiet) log.info('peer changed', {...describe(lease), key: lease.key})
+    return true
+  }
+
+  const remove = (key: string): boolean => {
+    const before = leases.get(key)
+    leases.delete(key)
+    ignoredKeys.delete(key)
+    if (before === undefined || !isPeer(before)) return false
+    log.info('peer removed', {...describe(before), key})
+    return true
+  }
+
+  const ownGone = (how: 'deleted' | 'missing after resync'): void => {
+    if (ownDeleted) return
+    ownDeleted = true
+    onOwnLeaseDeleted(how)
+  }
+
+  const watchIsHealthy = (): void => {
+    if (watchHealthy) return
+    watchHealthy = true
+    log.info('recovered', {loop: 'watch'})
+    options.onWatchHealth?.(true)
+  }
+
+  const changed = (reason: string): void => {
+    peerCache = undefined
+    onChange(reason)
+  }
+
+  const book: LeaseBook = {
+    peers() {
+      peerCache ??= [...leases.values()].filter(isPeer).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      return peerCache
+    },
+    size: () => leases.size,
+    ownLease: () => leases.get(ownKey),
+    load(list) {
+      leases.clear()
+      for (const lease of list.leases) put(lease, true)
+      for (const warning of list.warnings) log.warn('skipping malformed lease', {detail: warning})
+      log.info('leases listed', {peers: book.peers().length, total: leases.size, revision: list.revision})
+      changed('list')
+    },
+    onPut(lease) {
+      watchIsHealthy()
+      if (put(lease, false)) changed('put')
+    },
+    onDelete(key) {
+      watchIsHealthy()
+      if (key === ownKey) {
+        leases.delete(key)
+        ownGone('deleted')
+        return
+      }
+      if (remove(key)) changed('delete')
+    },
+    onWarning(message) {
+      log.warn('skipping malformed lease', {detail: message})
+    },
+    onResync(list) {
+      watchIsHealthy()
+      const seen = new Set<string>()
+      let anyChange = false
+      for (const lease of list.leases) {
+        seen.add(lease.key)
+        if (put(lease, false)) anyChange = true
+      }
+      for (const key of [...leases.keys()]) {
+        if (seen.has(key) || key === ownKey) continue
+        if (remove(key)) anyChange = true
+      }
+      for (const warning of list.warnings) log.warn('skipping malformed lease', {detail: warning})
+      log.info('leases listed again', {peers: book.peers().length, total: list.leases.length, revision: list.revision})
+      if (!seen.has(ownKey)) {
+        leases.delete(ownKey)
+        ownGone('missing after resync')
+      }
+      // a resync always marks dirty: the pass is cheap when nothing changed, and the list is the truth
+      changed(anyChange ? 'resync-changed' : 'resync')
+    },
+    onError(error) {
+      if (watchHealthy) {
+        watchHealthy = false
+        log.warn('degraded', {loop: 'watch', error: error.message})
+        options.onWatchHealth?.(false)
+      } else {
+        log.debug('watch retry failed', {error: error.message})
+      }
+    },
+  }
+  return book
+}

@@ -1,0 +1,63 @@
+// `config set`: validate a network config with flannel's rules, report what it means (capacity,
+// warnings, existing leases it would strand), and only then write it. An invalid config never
+// reaches etcd.
+import {FlanctlError} from '../core/errors.js'
+import {configWarnings, decodeNetworkConfig, subnetCapacity} from '../core/network-config.js'
+import type {LeaseStore} from '../core/ports.js'
+import {leaseFitsConfig} from '../core/subnet-choice.js'
+import {configKey} from '../core/subnet-key.js'
+import type {Lease, NetworkConfig} from '../core/types.js'
+
+export interface SetNetworkConfigInput {
+  store: LeaseStore
+  /** the JSON text to write, exactly as it will be stored */
+  text: string
+  /** where the text came from, for messages: "argument", "--file cfg.json", "flags" */
+  source: string
+  dryRun: boolean
+}
+
+export interface SetNetworkConfigOutcome {
+  key: string
+  text: string
+  config: NetworkConfig
+  capacity: number
+  configWarnings: string[]
+  /** leases (and reservations) the new config does not allow: their owners move to a new subnet on restart */
+  leasesOutside: Lease[]
+  leaseWarnings: string[]
+  /** the config that was there before, raw; undefined when there was none */
+  previousText?: string
+  written: boolean
+}
+
+/** Checks the text against flannel's rules; throws E_INVALID_CONFIG naming the source. */
+export function validNetworkConfig(text: string, source: string): NetworkConfig {
+  const decoded = decodeNetworkConfig(text, source)
+  if (!decoded.ok) {
+    throw new FlanctlError('E_INVALID_CONFIG', `invalid network config from ${source}: ${decoded.error.message}`, {
+      hint: 'Nothing was written. See `flanctl config set --help` for the fields and an example.',
+    })
+  }
+  return decoded.value
+}
+
+export async function setNetworkConfig(input: SetNetworkConfigInput): Promise<SetNetworkConfigOutcome> {
+  const config = validNetworkConfig(input.text, input.source)
+  const key = configKey(input.store.prefix)
+  // Read before writing: the report is about the state the new config lands on.
+  const [previousText, list] = await Promise.all([input.store.getConfig(), input.store.listLeases()])
+  const leasesOutside = list.leases.filter((lease) => !leaseFitsConfig(config, lease))
+  if (!input.dryRun) await input.store.putConfig(input.text)
+  return {
+    key,
+    text: input.text,
+    config,
+    capacity: subnetCapacity(config),
+    configWarnings: configWarnings(config),
+    leasesOutside,
+    leaseWarnings: list.warnings,
+    previousText,
+    written: !input.dryRun,
+  }
+}

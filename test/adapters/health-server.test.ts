@@ -1,0 +1,30 @@
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {startHealthServer} from '../../src/adapters/http/health-server.js'
+import {FlanctlError} from '../../src/core/errors.js'
+
+test('/healthz is 200 from the start, /readyz 503 until ready then 200', async () => {
+  const server = await startHealthServer('127.0.0.1', 0)
+  try {
+    const base = `http://127.0.0.1:${server.address.port}`
+    assert.equal((await fetch(`${base}/healthz`)).status, 200)
+    const before = await fetch(`${base}/readyz`)
+    assert.equal(before.status, 503)
+    assert.equal(await before.text(), 'not ready\n')
+    server.setReady(true)
+    assert.equal((await fetch(`${base}/readyz`)).status, 200)
+    assert.equal((await fetch(`${base}/other`)).status, 404)
+    assert.equal((await fetch(`${base}/healthz`, {method: 'POST'})).status, 405)
+  } finally {
+    await server.close()
+  }
+})
+
+test('a port in use is an error naming the flags', async () => {
+  const first = await startHealthServer('127.0.0.1', 0)
+  try {
+    await assert.rejects(startHealthServer('127.0.0.1', first.address.port), (error: unknown) => error instanceof FlanctlError && /--healthz-port/.test(error.message) && /EADDRINUSE/.test(error.message))
+  } finally {
+    await first.close()
+  }
+})
