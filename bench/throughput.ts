@@ -42,8 +42,8 @@ async function iperf(lab: LabUpResult, seconds: number): Promise<number> {
 }
 
 export async function throughputBench(backend: LabBackend, options: {seconds?: number; rounds?: number} = {}): Promise<ThroughputResult> {
-  const seconds = options.seconds ?? 3
-  const rounds = options.rounds ?? 3
+  const seconds = options.seconds ?? 2
+  const rounds = options.rounds ?? 8
   const tag = backend === 'vxlan' ? 'v' : 'g'
   return withLab({name: benchLabName(`t${tag}f`), hosts: 2, backend, agent: 'flanctl'}, (flanctlLab) =>
     withLab({name: benchLabName(`t${tag}m`), hosts: 2, backend, agent: 'manual'}, async (manualLab) => {
@@ -51,9 +51,15 @@ export async function throughputBench(backend: LabBackend, options: {seconds?: n
       const referenceGbps: number[] = []
       await iperf(manualLab, 1) // warm-up (ARP, caches), not counted
       await iperf(flanctlLab, 1)
+      // ABBA order: a slow drift of the machine's load favours neither side
       for (let i = 0; i < rounds; i++) {
-        referenceGbps.push(await iperf(manualLab, seconds))
-        flanctlGbps.push(await iperf(flanctlLab, seconds))
+        if (i % 2 === 0) {
+          referenceGbps.push(await iperf(manualLab, seconds))
+          flanctlGbps.push(await iperf(flanctlLab, seconds))
+        } else {
+          flanctlGbps.push(await iperf(flanctlLab, seconds))
+          referenceGbps.push(await iperf(manualLab, seconds))
+        }
       }
       const f = median(flanctlGbps)
       const r = median(referenceGbps)

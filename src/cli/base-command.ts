@@ -2,9 +2,13 @@
 // engine/core call, return a typed result) and `render()` (the human view of that result).
 // `--json` prints exactly the result plus `warnings`; human output, warnings and errors follow
 // the same result, with colour off for NO_COLOR, --no-color and non-TTY output.
-import {Command, Flags, Errors} from '@oclif/core'
+// oclif's subpath modules, not its index: the index also loads semver and the whole ux kit.
+import {Command} from '@oclif/core/command'
+import * as Errors from '@oclif/core/errors'
+import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
 import {FlanctlError, EXIT_CODES} from '../core/errors.js'
+import {colourWanted, errorJson, errorText, warningText} from './output.js'
 
 export type WithWarnings<T> = T & {warnings: string[]}
 
@@ -25,14 +29,13 @@ export abstract class FlanctlCommand<T extends object> extends Command {
 
   override async init(): Promise<void> {
     await super.init()
-    const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== ''
-    if (noColor || this.argv.includes('--no-color') || !process.stdout.isTTY) chalk.level = 0
+    if (!colourWanted(this.argv)) chalk.level = 0
   }
 
   /** A warning goes into the result's `warnings` and, for people, onto stderr. */
   protected addWarning(message: string): void {
     this.collectedWarnings.push(message)
-    if (!this.jsonEnabled()) process.stderr.write(`${chalk.yellow('warning:')} ${message}\n`)
+    if (!this.jsonEnabled()) process.stderr.write(warningText(message, chalk))
   }
 
   async run(): Promise<WithWarnings<T>> {
@@ -47,11 +50,8 @@ export abstract class FlanctlCommand<T extends object> extends Command {
   override async catch(err: Error & {exitCode?: number}): Promise<void> {
     const error = toFlanctlError(err)
     process.exitCode = error.exitCode
-    if (this.jsonEnabled()) {
-      this.logJson({error: {code: error.code, message: error.message, hint: error.hint}, warnings: this.collectedWarnings})
-    }
-    process.stderr.write(`${chalk.red('error')} ${chalk.dim(`[${error.code}]`)} ${error.message}\n`)
-    if (error.hint) process.stderr.write(`${chalk.dim('hint:')} ${error.hint}\n`)
+    if (this.jsonEnabled()) this.logJson(errorJson(error, this.collectedWarnings))
+    process.stderr.write(errorText(error, chalk))
   }
 }
 

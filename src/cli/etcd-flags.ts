@@ -1,6 +1,6 @@
 // The etcd connection flags every etcd command shares, named and defaulted as flanneld's, each
 // also read from its FLANNELD_* environment variable when not given on the command line.
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 export const DEFAULT_ETCD_ENDPOINTS = 'http://127.0.0.1:4001,http://127.0.0.1:2379'
 export const DEFAULT_ETCD_PREFIX = '/coreos.com/network'

@@ -66,10 +66,10 @@ export function renderLeaseTable(views: LeaseView[], wide = false): string {
   )
 }
 
-/** etcdctl prints lease ids in hex; show them the same way so they can be pasted. */
+/** etcdctl prints lease ids as 16 hex digits; show them the same way so they can be pasted. */
 function hexLeaseId(id: string | null): string | null {
   if (id === null) return null
-  return /^\d+$/.test(id) ? BigInt(id).toString(16) : id
+  return /^\d+$/.test(id) ? BigInt(id).toString(16).padStart(16, '0') : id
 }
 
 export interface LeaseDetailView extends LeaseView {

@@ -1,7 +1,7 @@
 // `config set` takes the config as a JSON argument, a file, or flags; the flags build the same
 // JSON document flannel reads (flannel's field names, only what was given).
 import {readFile} from 'node:fs/promises'
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {FlanctlError} from '../core/errors.js'
 
 export const networkConfigFlags = {

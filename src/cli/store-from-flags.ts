@@ -26,19 +26,16 @@ export interface StoreOptions {
   password?: string
 }
 
-/** Checks the etcd flags and turns them into the adapter's options; every error names its flag and variable. */
+/**
+ * Checks the etcd flags and turns them into the adapter's options. The adapter checks them too;
+ * these checks come first because they know whether a value came from a flag or a FLANNELD_*
+ * variable, and say so.
+ */
 export async function storeOptionsFromFlags(flags: EtcdFlagValues, argv: readonly string[] = process.argv): Promise<StoreOptions> {
   const source = (name: keyof EtcdFlagValues) => flagSource(name, argv, ENV[name])
   const endpoints = flags['etcd-endpoints'].split(',').map((e) => e.trim()).filter((e) => e !== '')
   if (endpoints.length === 0) {
     throw new FlanctlError('E_USAGE', `no etcd endpoint given in ${source('etcd-endpoints')}`, {hint: 'Give one or more URLs, e.g. --etcd-endpoints http://127.0.0.1:2379.'})
-  }
-  for (const endpoint of endpoints) {
-    let url: URL | undefined
-    try { url = new URL(endpoint) } catch { url = undefined }
-    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.port === '') {
-      throw new FlanctlError('E_USAGE', `etcd endpoint "${endpoint}" from ${source('etcd-endpoints')} is not a URL of the form http(s)://host:port`, {hint: 'e.g. --etcd-endpoints https://10.0.0.5:2379,https://10.0.0.6:2379'})
-    }
   }
   const prefix = flags['etcd-prefix'].trim()
   if (!prefix.startsWith('/')) {
@@ -48,9 +45,8 @@ export async function storeOptionsFromFlags(flags: EtcdFlagValues, argv: readonl
     const [given, missing] = flags['etcd-certfile'] === undefined ? (['etcd-keyfile', 'etcd-certfile'] as const) : (['etcd-certfile', 'etcd-keyfile'] as const)
     throw new FlanctlError('E_USAGE', `${source(given)} is set but --${missing} (${ENV[missing]}) is not`, {hint: 'A client certificate needs both the certificate and its key.'})
   }
-  if ((flags['etcd-username'] === undefined) !== (flags['etcd-password'] === undefined)) {
-    const [given, missing] = flags['etcd-username'] === undefined ? (['etcd-password', 'etcd-username'] as const) : (['etcd-username', 'etcd-password'] as const)
-    throw new FlanctlError('E_USAGE', `${source(given)} is set but --${missing} (${ENV[missing]}) is not`)
+  if (flags['etcd-username'] === undefined && flags['etcd-password'] !== undefined) {
+    throw new FlanctlError('E_USAGE', `${source('etcd-password')} is set but --etcd-username (${ENV['etcd-username']}) is not`)
   }
   for (const name of ['etcd-cafile', 'etcd-certfile', 'etcd-keyfile'] as const) {
     const file = flags[name]
@@ -81,10 +77,21 @@ export async function storeFromFlags(flags: EtcdFlagValues, argv: readonly strin
 
 /** Runs `work` with a store and closes it afterwards, also on error. */
 export async function withStore<T>(flags: EtcdFlagValues, work: (store: LeaseStore) => Promise<T>, argv: readonly string[] = process.argv): Promise<T> {
-  const store = await storeFromFlags(flags, argv)
   try {
-    return await work(store)
-  } finally {
-    await store.close().catch(() => undefined)
+    const store = await storeFromFlags(flags, argv)
+    try {
+      return await work(store)
+    } finally {
+      await store.close().catch(() => undefined)
+    }
+  } catch (error) {
+    throw withEndpointSource(error, flags, argv)
   }
+}
+
+/** An unreachable etcd is often a FLANNELD_ETCD_ENDPOINTS nobody remembers setting: say where the endpoints came from. */
+function withEndpointSource(error: unknown, flags: EtcdFlagValues, argv: readonly string[]): unknown {
+  if (!(error instanceof FlanctlError) || error.code !== 'E_ETCD_UNREACHABLE') return error
+  const origin = `The endpoints (${flags['etcd-endpoints']}) came from ${flagSource('etcd-endpoints', argv, ENV['etcd-endpoints'])}.`
+  return new FlanctlError(error.code, error.message, {hint: error.hint ? `${error.hint} ${origin}` : origin, cause: error.cause ?? error})
 }

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {FlanctlCommand} from '../cli/base-command.js'
 import {etcdFlags} from '../cli/etcd-flags.js'
 import {renderSystemdFiles, systemdUpArgs, type SystemdView} from '../cli/systemd-view.js'
@@ -16,12 +16,12 @@ export default class Systemd extends FlanctlCommand<SystemdView> {
 
   static override flags = {
     dir: Flags.string({description: 'Directory to write the unit and the drop-in into.', default: '/etc/systemd/system'}),
-    'dry-run': Flags.boolean({description: 'Print the files, write nothing.'}),
+    'dry-run': Flags.boolean({default: false, description: 'Print the files, write nothing.'}),
     exec: Flags.string({description: 'Absolute path of the flanctl executable the units run (default: this one).'}),
     'unit-name': Flags.string({description: 'Name of the unit.', default: 'flanctl.service'}),
     iface: Flags.string({description: 'flanctl up --iface (repeatable).', multiple: true}),
     'public-ip': Flags.string({description: 'flanctl up --public-ip.'}),
-    'ip-masq': Flags.boolean({description: 'flanctl up --ip-masq.'}),
+    'ip-masq': Flags.boolean({default: false, description: 'flanctl up --ip-masq.'}),
     'subnet-file': Flags.string({description: 'subnet.env that flanctl up writes and docker-opts reads.', default: DEFAULT_SUBNET_FILE}),
     'docker-opts-file': Flags.string({description: 'The docker options file (docker-opts -d).', default: DEFAULT_DOCKER_OPTS_FILE}),
     'docker-opts-key': Flags.string({description: 'The variable dockerd reads (docker-opts -k).', default: DEFAULT_COMBINED_KEY}),

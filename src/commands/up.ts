@@ -2,13 +2,14 @@ import {agentFlags, flagList, upGoFlags} from '../cli/agent-flags.js'
 import {FlanctlCommand, toFlanctlError} from '../cli/base-command.js'
 import {etcdFlags} from '../cli/etcd-flags.js'
 import {goFlagArgv} from '../cli/go-flag-argv.js'
+import {abortOnStopSignals} from '../cli/stop-signals.js'
 import {storeFromFlags} from '../cli/store-from-flags.js'
 import {createLogger, jsonLine, type LogFormat} from '../adapters/log/logger.js'
 import type {AgentResult} from '../engine/agent.js'
 
 export default class Up extends FlanctlCommand<AgentResult> {
   static override summary = 'Run the flannel agent in the foreground (flanneld, etcd mode).'
-  static override description = 'Leases a subnet, programs the overlay (vxlan or host-gw), keeps the iptables rules, writes subnet.env, then tells systemd READY=1. Runs until SIGINT/SIGTERM (exit 0; the lease and the kernel state stay). Logs go to stderr, one line per event.'
+  static override description = 'Leases a subnet, programs the overlay (vxlan or host-gw), keeps the iptables rules, writes subnet.env, then tells systemd READY=1. Runs until SIGINT/SIGTERM (exit 0; the lease and the kernel state stay). Logs go to stderr, one line per event. flanneld spellings (-iface, --ip-masq=true) work too.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> --etcd-endpoints http://10.0.0.5:2379 --iface eth1 --ip-masq',
     'FLANNELD_IFACE=eth1 <%= config.bin %> <%= command.id %> --healthz-port 8285 --log-format json',
@@ -23,17 +24,9 @@ export default class Up extends FlanctlCommand<AgentResult> {
     const {flags} = await this.parse(Up, argv)
     this.logFormat = flags['log-format']
     const log = createLogger({format: flags['log-format']})
-    const controller = new AbortController()
-    const onSignal = (signal: NodeJS.Signals): void => {
-      log.info('signal received', {signal})
-      controller.abort()
-      // exit 0 within a second even if a pass or an etcd call is still in flight
-      setTimeout(() => process.exit(0), 900).unref()
-    }
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
-    const store = await storeFromFlags(flags, argv)
-    const {runAgentProcess} = await import('../engine/agent-process.js')
+    const signal = abortOnStopSignals((name) => log.info('signal received', {signal: name}))
+    // both loads are slow (etcd3 and grpc; execa): side by side
+    const [store, {runAgentProcess}] = await Promise.all([storeFromFlags(flags, argv), import('../engine/agent-process.js')])
     return runAgentProcess(
       {
         subnetFile: flags['subnet-file'],
@@ -47,7 +40,7 @@ export default class Up extends FlanctlCommand<AgentResult> {
         healthzIp: flags['healthz-ip'],
         healthzPort: flags['healthz-port'],
       },
-      {store, log, signal: controller.signal},
+      {store, log, signal},
     )
   }
 
@@ -57,8 +50,7 @@ export default class Up extends FlanctlCommand<AgentResult> {
 
   override async catch(err: Error & {exitCode?: number}): Promise<void> {
     const error = toFlanctlError(err)
-    // a stuck etcd connection must not keep a failed agent alive
-    setTimeout(() => process.exit(error.exitCode), 1000).unref()
+    setTimeout(() => process.exit(error.exitCode), 1000).unref() // a stuck etcd connection must not keep a failed agent alive
     if (this.logFormat !== 'json') return super.catch(err)
     process.exitCode = error.exitCode
     process.stderr.write(`${jsonLine(new Date(), 'error', 'stopped', {code: error.code, error: error.message, hint: error.hint})}\n`)

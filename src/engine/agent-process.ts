@@ -1,6 +1,6 @@
 // runAgent with the real world plugged in: iproute2, iptables, files, systemd, the health server
 // and the system clock. `flanctl up` calls this; engine tests call runAgent with fakes instead.
-import {randomInt} from 'node:crypto'
+import {randomBytes} from 'node:crypto'
 import {readTextFile, writeFileAtomic} from '../adapters/files/atomic-file.js'
 import {startHealthServer, type HealthServer} from '../adapters/http/health-server.js'
 import type {Logger} from '../adapters/log/logger.js'
@@ -26,7 +26,7 @@ export interface AgentProcessDeps {
 
 /** A uniform number in [0, 1) from the OS's CSPRNG (subnet choice, VtepMAC). */
 function random(): number {
-  return randomInt(0, 2 ** 48) / 2 ** 48
+  return randomBytes(6).readUIntBE(0, 6) / 2 ** 48
 }
 
 export async function runAgentProcess(options: AgentProcessOptions, deps: AgentProcessDeps): Promise<AgentResult> {

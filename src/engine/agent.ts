@@ -13,7 +13,7 @@
 import type {LogFields, Logger} from '../adapters/log/logger.js'
 import {afterFailure, backoff} from '../core/backoff.js'
 import {countOps, plan} from '../core/plan.js'
-import type {Dataplane, DesiredState} from '../core/dataplane-state.js'
+import type {Dataplane, DataplaneState, DesiredState} from '../core/dataplane-state.js'
 import {FlanctlError} from '../core/errors.js'
 import {selectExternalInterface, type ExternalInterface, type InterfaceInfo} from '../core/external-interface.js'
 import {formatIp4, formatIp4Net} from '../core/ip4.js'
@@ -21,6 +21,7 @@ import type {LeaseStore} from '../core/ports.js'
 import {parseSubnetEnv, previousSubnets, renderSubnetEnv} from '../core/subnet-env.js'
 import type {Ip4Net, Lease, LeaseAttrs, NetworkConfig} from '../core/types.js'
 import {formatDuration, sleep, type Clock} from './clock.js'
+import {eventOnly, stateAfter} from './known-state.js'
 import {createLeaseBook} from './lease-book.js'
 import {LEASE_TTL_SECONDS, startLeaseKeeper} from './lease-keeper.js'
 import {readNetworkConfig} from './read-network-config.js'
@@ -133,7 +134,15 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
   }
 
   try {
-    const {config, key} = await waitForConfig(deps)
+    // the interface and the last subnet need no etcd: looked up while the config is read
+    const externalP = chooseInterface(options, deps)
+    const previousP = readPreviousSubnet(options.subnetFile, deps)
+    // a bad --iface fails at once, as in flanneld, and ends the config retries too
+    const lookupFailed = new AbortController()
+    externalP.catch(() => lookupFailed.abort())
+    const configP = waitForConfig({...deps, signal: AbortSignal.any([signal, lookupFailed.signal])})
+    configP.catch(() => {}) // when the lookup failed first, nobody waits for this one
+    const {config, key} = await Promise.race([configP, externalP.then(() => configP)])
     checkStop()
     const backendType = config.backend.type
     if (!SUPPORTED_BACKENDS.includes(backendType)) {
@@ -147,11 +156,11 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     }
     log.info('network config', {key, network: formatIp4Net(network), subnetLen: config.subnetLen, backend: backendType})
 
-    const external = await chooseInterface(options, deps)
+    const external = await externalP
     checkStop()
     log.info('external interface', {iface: external.name, ifaceAddr: formatIp4(external.ifaceAddr), publicIp: formatIp4(external.publicIp), mtu: external.mtu})
 
-    const previousSubnet = await readPreviousSubnet(options.subnetFile, deps)
+    const previousSubnet = await previousP
     const backend = await deps.createBackend({config, external, random: deps.random})
     checkStop()
 
@@ -191,16 +200,19 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     const list = await retrying(deps, 'listing leases', {etcd: store.description}, () => store.listLeases())
     checkStop()
     book.load(list)
+    checkStop()
 
     const seenWarnings = new Set<string>()
+    let known: DataplaneState | undefined
     routes = createReconcileLoop({
       name: 'routes',
       clock,
       log,
       minIntervalMs: options.minPassIntervalMs,
       resyncIntervalMs: options.resyncIntervalMs ?? 5000,
-      reconcile: async () => {
-        const observed = await backend.dataplane.observe()
+      reconcile: async (reasons) => {
+        const observed = known !== undefined && eventOnly(reasons) ? known : await backend.dataplane.observe()
+        known = undefined // unknown until this pass's ops have all taken effect
         // desired after observe: leases that arrived meanwhile are included
         const desired = backend.desired(ownLease, book.peers())
         for (const warning of desired.warnings) {
@@ -210,6 +222,7 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
         }
         const ops = plan(desired.state, observed)
         if (ops.length > 0) await backend.dataplane.apply(ops)
+        known = stateAfter(observed, ops)
         return {changes: ops.length, fields: countOps(ops)}
       },
     })
@@ -218,6 +231,19 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
 
     const watch = store.watchLeases(list.revision, book)
     cleanups.push(() => watch.close())
+
+    // renewals run from here on, even while the rules below are still failing
+    const keeper = startLeaseKeeper({
+      clock,
+      log,
+      store,
+      lease: ownLease,
+      renewMarginMinutes: options.renewMarginMinutes,
+      onRenewed: (lease) => {
+        ownLease = lease
+      },
+    })
+    cleanups.push(() => keeper.stop())
 
     const wantRules = options.ipMasq || options.iptablesForwardRules
     if (wantRules) {
@@ -238,18 +264,6 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
       await Promise.race([rules.firstSuccess, abortion(signal), leaseLost])
       checkStop()
     }
-
-    const keeper = startLeaseKeeper({
-      clock,
-      log,
-      store,
-      lease: ownLease,
-      renewMarginMinutes: options.renewMarginMinutes,
-      onRenewed: (lease) => {
-        ownLease = lease
-      },
-    })
-    cleanups.push(() => keeper.stop())
 
     const subnetEnv = renderSubnetEnv({network, subnet: ownLease.subnet, mtu: backend.mtu, ipMasq: options.ipMasq})
     await deps.writeFileAtomic(options.subnetFile, subnetEnv)
@@ -283,7 +297,7 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
 
 function leaseLostError(key: string, subnet: string | undefined, how: string, store: LeaseStore): FlanctlError {
   return new FlanctlError('E_NOT_FOUND', `our lease ${key} (${subnet}) was ${how === 'deleted' ? 'deleted from' : 'no longer in'} etcd (${store.description}); stopping`, {
-    hint: 'Someone deleted it (flanctl lease delete, etcdctl), or it expired while etcd was unreachable. Start flanctl up again to acquire a lease; the kernel state was left in place.',
+    hint: 'Someone deleted it (flanctl lease release, etcdctl del), or it expired while etcd was unreachable. Start flanctl up again to acquire a lease; the kernel state was left in place.',
   })
 }
 

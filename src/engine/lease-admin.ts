@@ -6,10 +6,8 @@ import {formatIp4Net, ip4NetContains, ip4NetEqual, ip4NetsOverlap} from '../core
 import {hostGwLeaseAttrs, udpLeaseAttrs, vxlanLeaseAttrs} from '../core/lease-codec.js'
 import type {LeaseStore} from '../core/ports.js'
 import type {Ip4Net, Lease, LeaseAttrs, NetworkConfig} from '../core/types.js'
-import {acquireLease, type AcquiredLease} from './acquire-lease.js'
+import {acquireLease, DEFAULT_LEASE_TTL_SECONDS as LEASE_TTL_SECONDS, type AcquiredLease} from './acquire-lease.js'
 import {readNetworkConfig} from './read-network-config.js'
-
-export const LEASE_TTL_SECONDS = 86_400
 
 export interface LeaseSelector {
   subnet?: Ip4Net

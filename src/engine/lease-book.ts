@@ -120,6 +120,8 @@ export function createLeaseBook(options: LeaseBookOptions): LeaseBook {
       for (const warning of list.warnings) log.warn('skipping malformed lease', {detail: warning})
       log.info('leases listed', {peers: book.peers().length, total: leases.size, revision: list.revision})
       changed('list')
+      // deleted between acquiring it and this list: the watch starts after, so it would never say
+      if (!leases.has(ownKey)) ownGone('deleted')
     },
     onPut(lease) {
       watchIsHealthy()

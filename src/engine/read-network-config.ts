@@ -30,7 +30,8 @@ export async function readNetworkConfig(store: LeaseStore): Promise<NetworkConfi
   if (text === undefined) throw await missingConfigError(store, key)
   const decoded = decodeNetworkConfig(text, key)
   if (!decoded.ok) {
-    throw new FlanctlError('E_INVALID_CONFIG', `the network config at ${key} is invalid: ${decoded.error.message}`, {
+    // the message starts with the key: "/coreos.com/network/config: network is too small..."
+    throw new FlanctlError('E_INVALID_CONFIG', `invalid network config at ${decoded.error.message}`, {
       hint: `It reads: ${text.trim()}\nFix it with \`flanctl config set\`.`,
     })
   }

@@ -2,6 +2,7 @@
 // warnings, existing leases it would strand), and only then write it. An invalid config never
 // reaches etcd.
 import {FlanctlError} from '../core/errors.js'
+import {compareIp4Nets} from '../core/ip4.js'
 import {configWarnings, decodeNetworkConfig, subnetCapacity} from '../core/network-config.js'
 import type {LeaseStore} from '../core/ports.js'
 import {leaseFitsConfig} from '../core/subnet-choice.js'
@@ -35,7 +36,8 @@ export interface SetNetworkConfigOutcome {
 export function validNetworkConfig(text: string, source: string): NetworkConfig {
   const decoded = decodeNetworkConfig(text, source)
   if (!decoded.ok) {
-    throw new FlanctlError('E_INVALID_CONFIG', `invalid network config from ${source}: ${decoded.error.message}`, {
+    // the message starts with the source: "the JSON argument: SubnetLen must be less than /31"
+    throw new FlanctlError('E_INVALID_CONFIG', `invalid network config from ${decoded.error.message}`, {
       hint: 'Nothing was written. See `flanctl config set --help` for the fields and an example.',
     })
   }
@@ -46,8 +48,8 @@ export async function setNetworkConfig(input: SetNetworkConfigInput): Promise<Se
   const config = validNetworkConfig(input.text, input.source)
   const key = configKey(input.store.prefix)
   // Read before writing: the report is about the state the new config lands on.
-  const [previousText, list] = await Promise.all([input.store.getConfig(), input.store.listLeases()])
-  const leasesOutside = list.leases.filter((lease) => !leaseFitsConfig(config, lease))
+  const [previousText, list] = await Promise.all([input.store.getConfig(), input.store.listLeases({withTtl: true})])
+  const leasesOutside = list.leases.filter((lease) => !leaseFitsConfig(config, lease)).sort((a, b) => compareIp4Nets(a.subnet, b.subnet))
   if (!input.dryRun) await input.store.putConfig(input.text)
   return {
     key,

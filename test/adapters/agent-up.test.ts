@@ -135,7 +135,9 @@ test('flanctl up in a namespace: subnet.env, vxlan device, peer entries, rules, 
   await eventually('the notify socket', () => notify.messages.includes('listening'))
 
   const agent = startAgent()
-  await eventually('READY=1 on $NOTIFY_SOCKET', () => notify.messages.find((m) => m.startsWith('READY=1')))
+  await eventually('READY=1 on $NOTIFY_SOCKET', () => notify.messages.find((m) => m.startsWith('READY=1'))).catch((error: Error) => {
+    throw new Error(`${error.message}; the agent logged:\n${agent.lines.join('\n')}`)
+  })
   const subnetEnv = readFileSync(join(dir, 'run', 'subnet.env'), 'utf8')
   const subnet = /^FLANNEL_SUBNET=198\.18\.(\d+)\.1\/24$/m.exec(subnetEnv)
   assert.ok(subnet, subnetEnv)

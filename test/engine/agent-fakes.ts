@@ -98,7 +98,9 @@ export class FakeDataplane {
   failApplies = 0
   constructor(private readonly clock: FakeClock) {}
 
+  observations = 0
   async observe(): Promise<DataplaneState> {
+    this.observations++
     const state: DataplaneState = {routes: [], neighs: [], fdb: []}
     for (const entry of this.entries.values()) {
       if (entry.kind === 'route') state.routes.push(entry)

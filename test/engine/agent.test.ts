@@ -273,3 +273,36 @@ test('etcd down while running: the watch logs degraded, renewals retry every min
   assert.equal(h.log.find('lease renewed').length, 1)
   await stop(h, run)
 })
+
+test('passes caused only by lease events do not read the kernel; resync and retries do', async () => {
+  const h = harness()
+  const {run} = await start(h)
+  const afterStart = h.kernel.observations
+  assert.equal(afterStart, 1)
+  h.store.put(peerA)
+  await h.clock.advance(200)
+  h.store.put(peerB)
+  await h.clock.advance(200)
+  assert.equal(h.kernel.observations, afterStart, 'event passes start from the state the last pass left')
+  assert.deepEqual(h.kernel.routes(), ['198.18.2.0/24', '198.18.3.0/24'])
+  h.kernel.failApplies = 1
+  h.store.delete(peerA.key)
+  await h.clock.advance(200) // fails, then the retry reads the kernel
+  assert.equal(h.kernel.observations, afterStart + 1)
+  assert.deepEqual(h.kernel.routes(), ['198.18.3.0/24'])
+  await h.clock.advance(5000)
+  assert.equal(h.kernel.observations, afterStart + 2, 'the resync reads the kernel')
+  await stop(h, run)
+})
+
+test('a bad --iface fails at once even while the config is missing, and the config retries end', async () => {
+  const h = harness({ifaces: ['eth9']})
+  h.store.config = undefined
+  const run = runAgent(h.options, h.deps)
+  run.catch(() => {})
+  await h.clock.advance(0)
+  await assert.rejects(run, (error: unknown) => error instanceof FlanctlError && error.code === 'E_USAGE' && /eth9/.test(error.message))
+  await h.clock.advance(10_000)
+  assert.deepEqual(h.clock.pending(), [])
+  assert.ok(h.log.find('reading the network config failed').length <= 1)
+})

@@ -117,3 +117,9 @@ test('watch errors log degraded once, and the next event or resync logs recovere
   b.onResync({leases: [own], warnings: [], revision: '9'})
   assert.equal(log.find('recovered').length, 1)
 })
+
+test('our own lease missing from the first list is reported too', () => {
+  const {b, ownDeleted} = book()
+  b.load({leases: [peerA], warnings: [], revision: '1'})
+  assert.deepEqual(ownDeleted, ['deleted'])
+})

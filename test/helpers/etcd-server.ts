@@ -17,7 +17,8 @@
 //     destroy()  stop() and remove every temporary file. Call it in after() hooks.
 //   startEtcdCluster(size = 3, options?: {host?, netns?}): Promise<EtcdCluster>
 //     EtcdCluster: endpoints (one per member), members: EtcdServer[] (each with its own stop()/start()),
-//     etcdctl(args, {input?}) against all endpoints, destroy().
+//     etcdctl(args, {input?}) against all endpoints, destroy(). A member's destroy() stops it and
+//     removes only its data dir.
 //   etcdTlsFlags(tls): string[] — the etcdctl flags for a client with the test's certificates.
 //   EtcdTlsFiles: dir, caFile, serverCertFile, serverKeyFile, clientCertFile, clientKeyFile,
 //     otherCaFile (a CA that signed nothing here: for "wrong CA" tests).
@@ -94,7 +95,7 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdSer
     // A free port can be taken by someone else before etcd binds it: try fresh ports a few times.
     for (let attempt = 1; ; attempt++) {
       const [clientPort, peerPort] = await pickPorts(options)
-      const member = new Member({root, host, clientPort, peerPort, netns: options.netns, name: options.name ?? 'default', tls})
+      const member = new Member({root, host, clientPort, peerPort, netns: options.netns, name: options.name ?? 'default', tls, ownsRoot: true})
       member.cluster = `${member.name}=${member.peerUrl}`
       try {
         await member.start()
@@ -117,9 +118,12 @@ export async function startEtcdCluster(size = 3, options: {host?: string; netns?
   const host = options.host ?? '127.0.0.1'
   const members: Member[] = []
   try {
+    const taken = new Set<number>()
     for (let i = 0; i < size; i++) {
-      const [clientPort, peerPort] = options.netns ? [2379 + 10 * i, 2380 + 10 * i] : await pickPorts({})
-      members.push(new Member({root, host, clientPort, peerPort, netns: options.netns, name: `m${i}`, tls: undefined}))
+      let [clientPort, peerPort] = options.netns ? [2379 + 10 * i, 2380 + 10 * i] : await pickPorts({host})
+      while (taken.has(clientPort) || taken.has(peerPort)) [clientPort, peerPort] = await pickPorts({host})
+      taken.add(clientPort).add(peerPort)
+      members.push(new Member({root, host, clientPort, peerPort, netns: options.netns, name: `m${i}`, tls: undefined, ownsRoot: false}))
     }
     const initialCluster = members.map((m) => `${m.name}=${m.peerUrl}`).join(',')
     for (const m of members) m.cluster = initialCluster
@@ -154,6 +158,8 @@ interface MemberSpec {
   netns?: string
   name: string
   tls?: EtcdTlsFiles
+  /** a single server: destroy() removes the whole temp dir */
+  ownsRoot: boolean
 }
 
 class Member implements EtcdServer {
@@ -250,7 +256,9 @@ class Member implements EtcdServer {
 
   async destroy(): Promise<void> {
     await this.stop()
-    removeTempDir(this.spec.root)
+    // a cluster member removes only its own files; the cluster's destroy() removes the rest
+    if (this.spec.ownsRoot) removeTempDir(this.spec.root)
+    else rmSync(this.dataDir, {recursive: true, force: true})
   }
 
   private async waitHealthy(child: ChildProcess): Promise<void> {

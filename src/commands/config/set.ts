@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {FlanctlCommand} from '../../cli/base-command.js'
 import {etcdFlags} from '../../cli/etcd-flags.js'
 import {leaseView} from '../../cli/lease-view.js'
@@ -20,7 +21,7 @@ export default class ConfigSet extends FlanctlCommand<ConfigSetView> {
 
   static override flags = {
     ...networkConfigFlags,
-    'dry-run': Flags.boolean({description: 'Validate and report, write nothing.'}),
+    'dry-run': Flags.boolean({default: false, description: 'Validate and report, write nothing.'}),
     ...etcdFlags,
   }
 

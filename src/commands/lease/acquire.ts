@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
 import {FlanctlCommand} from '../../cli/base-command.js'
 import {etcdFlags} from '../../cli/etcd-flags.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {FlanctlCommand} from '../../cli/base-command.js'
 import {etcdFlags} from '../../cli/etcd-flags.js'
 import {leaseDetailView, renderLeaseDetail, type LeaseDetailView} from '../../cli/lease-view.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {FlanctlCommand} from '../../cli/base-command.js'
 import {etcdFlags} from '../../cli/etcd-flags.js'
 import {leaseView, renderLeaseTable, type LeaseView} from '../../cli/lease-view.js'

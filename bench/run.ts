@@ -1,0 +1,157 @@
+// `npm run bench` (through scripts/run-bench.js): every figure next to its reference measured in
+// the same run on the same machine, written to bench/results/latest.json and printed as a
+// table. Each benchmark builds its own lab and removes it, also on failure or Ctrl-C.
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {cpus, release} from 'node:os'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+import {join} from 'node:path'
+import {agentStartupBench} from './agent-startup.js'
+import {leaseLatencyBench} from './lease-latency.js'
+import {manyLeasesBench} from './many-leases.js'
+import {throughputBench} from './throughput.js'
+import {closeAllLabs} from './lib/lab-session.js'
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url))
+
+interface Row {
+  benchmark: string
+  value: string
+  reference: string
+  ratio: string
+  target: string
+  met: boolean | null
+}
+
+type Outcome = {ok: true; value: unknown} | {ok: false; error: string}
+
+async function attempt<T>(label: string, run: () => Promise<T>): Promise<Outcome> {
+  process.stderr.write(`bench: ${label}...\n`)
+  const started = Date.now()
+  try {
+    const value = await run()
+    process.stderr.write(`bench: ${label} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+    return {ok: true, value}
+  } catch (error) {
+    process.stderr.write(`bench: ${label} FAILED: ${(error as Error).message}\n`)
+    return {ok: false, error: (error as Error).message}
+  }
+}
+
+function table(rows: readonly Row[]): string {
+  const head = ['benchmark', 'flanctl', 'reference', 'ratio', 'target', 'met']
+  const cells = [head, ...rows.map((r) => [r.benchmark, r.value, r.reference, r.ratio, r.target, r.met === null ? '-' : r.met ? 'yes' : 'NO'])]
+  const widths = head.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)))
+  return cells.map((c) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('the benchmarks build network namespaces: run as root')
+  if (!existsSync(join(ROOT, 'dist', 'commands', 'up.js'))) throw new Error('no build: run `npm run build` first')
+  const only = process.argv.slice(2)
+  const wanted = (key: string): boolean => only.length === 0 || only.includes(key)
+  const results: Record<string, Outcome> = {}
+  const rows: Row[] = []
+  const fail = (benchmark: string, outcome: Outcome): void => {
+    if (!outcome.ok) rows.push({benchmark, value: 'error', reference: '-', ratio: '-', target: '-', met: false})
+  }
+
+  for (const backend of ['vxlan', 'host-gw'] as const) {
+    const key = backend === 'vxlan' ? 'throughputVxlan' : 'throughputHostGw'
+    if (!wanted(key) && !wanted('throughput')) continue
+    const outcome = await attempt(`iperf3 throughput (${backend})`, () => throughputBench(backend))
+    results[key] = outcome
+    if (outcome.ok) {
+      const r = outcome.value as Awaited<ReturnType<typeof throughputBench>>
+      rows.push({benchmark: `iperf3 c1->c2, ${backend}`, value: `${r.flanctlMedianGbps} Gbit/s`, reference: `${r.referenceMedianGbps} Gbit/s (by hand)`, ratio: `${r.ratio}`, target: '>= 0.97', met: r.ratio >= 0.97})
+    } else fail(`iperf3 c1->c2, ${backend}`, outcome)
+  }
+
+  if (wanted('agentStartup')) {
+    const outcome = await attempt('flanctl up -> subnet.env', () => agentStartupBench())
+    results.agentStartup = outcome
+    if (outcome.ok) {
+      const r = outcome.value as Awaited<ReturnType<typeof agentStartupBench>>
+      rows.push({benchmark: 'flanctl up -> subnet.env', value: `${r.agentMedianMs} ms`, reference: `${r.nodeMedianMs} ms (node -e 0)`, ratio: `${r.ratio} (+${r.overheadMs} ms)`, target: '<= +300 ms', met: r.overheadMs <= 300})
+    } else fail('flanctl up -> subnet.env', outcome)
+  }
+
+  if (wanted('leaseLatency')) {
+    const outcome = await attempt('lease put -> routes on every host', () => leaseLatencyBench())
+    results.leaseLatency = outcome
+    if (outcome.ok) {
+      const r = outcome.value as Awaited<ReturnType<typeof leaseLatencyBench>>
+      rows.push({benchmark: `lease -> routes on ${r.hosts} hosts, p99`, value: `${r.agentP99Ms} ms (p50 ${r.agentP50Ms})`, reference: `${r.watchP99Ms} ms (etcd watch)`, ratio: `${r.ratio}`, target: '< 100 ms', met: r.missed === 0 && r.agentP99Ms < 100})
+    } else fail('lease -> routes, p99', outcome)
+  }
+
+  if (wanted('manyLeases')) {
+    const outcome = await attempt('5,000 leases on one host', () => manyLeasesBench())
+    results.manyLeases = outcome
+    if (outcome.ok) {
+      const r = outcome.value as Awaited<ReturnType<typeof manyLeasesBench>>
+      rows.push({
+        benchmark: `${r.leases} leases programmed`,
+        value: r.agentMs === undefined ? 'timed out' : `${r.agentMs} ms`,
+        reference: `${r.referenceMs} ms (ip/bridge -batch)`,
+        ratio: r.ratio === undefined ? '-' : `${r.ratio}`,
+        target: '< 2000 ms, <= 4x',
+        met: r.agentMs !== undefined && r.agentMs < 2000 && (r.ratio ?? Infinity) <= 4,
+      })
+      rows.push({
+        benchmark: `agent RSS idle, ${r.leases} leases`,
+        value: r.agentRssMb === undefined ? '-' : `${r.agentRssMb} MB`,
+        reference: `${r.nodeIdleRssMb} MB (idle node)`,
+        ratio: r.rssRatio === undefined ? '-' : `${r.rssRatio}`,
+        target: '< 150 MB',
+        met: r.agentRssMb !== undefined && r.agentRssMb < 150,
+      })
+    } else fail('5,000 leases', outcome)
+  }
+
+  if (wanted('cliStartup')) {
+    const startupModule = join(ROOT, 'bench', 'startup.js')
+    if (existsSync(startupModule)) {
+      const outcome = await attempt('CLI startup (bench/startup.js)', async () => {
+        const {runStartupBench} = (await import(pathToFileURL(startupModule).href)) as {runStartupBench: (o: object) => Promise<Record<string, unknown>>}
+        return runStartupBench({runs: 20})
+      })
+      results.cliStartup = outcome
+      if (outcome.ok) {
+        const r = outcome.value as {nodeMedianMs: number; target: number; cases: Record<string, {command: string; medianMs: number; ratio: number}>}
+        for (const c of Object.values(r.cases)) {
+          rows.push({benchmark: c.command.split(' ').slice(0, 2).join(' '), value: `${c.medianMs} ms`, reference: `${r.nodeMedianMs} ms (node -e 0)`, ratio: `${c.ratio}`, target: `<= ${r.target}x`, met: c.ratio <= r.target})
+        }
+      } else fail('CLI startup', outcome)
+    }
+  }
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: {cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', kernel: release(), node: process.version, loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number)},
+    table: rows,
+    results,
+  }
+  mkdirSync(join(ROOT, 'bench', 'results'), {recursive: true})
+  writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(report, null, 2) + '\n')
+  process.stdout.write(`${table(rows)}\n\nwritten to bench/results/latest.json\n`)
+  if (rows.some((r) => r.met === false)) process.exitCode = 1
+}
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    process.stderr.write(`bench: ${signal}, removing the labs\n`)
+    void closeAllLabs().finally(() => process.exit(130))
+  })
+}
+
+try {
+  await main()
+} catch (error) {
+  process.stderr.write(`bench: ${(error as Error).message}\n`)
+  process.exitCode = 1
+} finally {
+  await closeAllLabs()
+}

@@ -1,0 +1,156 @@
+// One etcd3 client set up so that a bad endpoint fails fast and loudly instead of hanging:
+// - every operation carries an absolute deadline, shared by all its retries;
+// - etcd3's default fault handling (3 retries, then a 5 s circuit breaker per host) is replaced:
+//   a failed call is tried once on each other endpoint, and no host is ever blocked, so a
+//   restarted etcd is used again at once;
+// - each grpc client gets its own subchannel (a fresh connection after etcd3 resets a failed
+//   host) with a short reconnect backoff, and keepalive pings that notice a dead peer.
+import {Etcd3, isRecoverableError, type IOptions} from 'etcd3'
+import {configKey} from '../../core/subnet-key.js'
+import {etcdFailure} from './etcd-errors.js'
+import type {ResolvedEtcdOptions} from './etcd-options.js'
+
+export interface CallOptions {
+  deadline: Date
+}
+
+export interface EtcdConnection {
+  readonly client: Etcd3
+  readonly endpoints: readonly string[]
+  readonly prefix: string
+  readonly dialTimeoutMs: number
+  readonly requestTimeoutMs: number
+  /**
+   * Runs one etcd operation with a deadline of timeoutMs (default: the request timeout);
+   * any failure becomes E_ETCD_UNREACHABLE naming the endpoints, the cause and `action`.
+   */
+  call<T>(action: string, operation: (options: CallOptions) => Promise<T>, timeoutMs?: number): Promise<T>
+  close(): void
+}
+
+type FaultHandling = NonNullable<IOptions['faultHandling']>
+type Policy = NonNullable<FaultHandling['global']>
+
+/** Calls straight through: no circuit breaker, so a host that failed is tried again next time. */
+const passThrough = {
+  execute: async <T>(fn: (context: {signal: AbortSignal}) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> =>
+    fn({signal: signal ?? new AbortController().signal}),
+} as unknown as Policy
+
+/** Tries a failed call on the next endpoint (etcd3 hands each retry a different host), once per endpoint. */
+function retryOnOtherEndpoints(endpointCount: number): Policy {
+  return {
+    execute: async <T>(fn: (context: {signal: AbortSignal}) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> => {
+      const context = {signal: signal ?? new AbortController().signal}
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fn(context)
+        } catch (error) {
+          const recoverable = typeof error === 'object' && error !== null && isRecoverableError(error as Error)
+          if (!recoverable || attempt >= endpointCount) throw error
+        }
+      }
+    },
+  } as unknown as Policy
+}
+
+export function etcd3Options(resolved: ResolvedEtcdOptions): IOptions {
+  const options: IOptions = {
+    hosts: resolved.endpoints,
+    dialTimeout: resolved.dialTimeoutMs,
+    // a safety net for calls made inside etcd3 without our options
+    defaultCallOptions: (context) => (context.isStream ? {} : {deadline: Date.now() + resolved.requestTimeoutMs}),
+    faultHandling: {host: () => passThrough, global: retryOnOtherEndpoints(resolved.endpoints.length)},
+    grpcOptions: {
+      'grpc.use_local_subchannel_pool': 1,
+      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.max_reconnect_backoff_ms': 2000,
+      // etcd's default --grpc-keepalive-min-time is 5 s: ping less often than that
+      'grpc.keepalive_time_ms': 10_000,
+      'grpc.keepalive_timeout_ms': 5000,
+    },
+  }
+  if (resolved.secure) silenceIpServernameWarning()
+  if (resolved.secure && resolved.tls !== undefined) {
+    options.credentials = {
+      // grpc takes null as "the system's root certificates"; etcd3's type insists on a Buffer
+      rootCertificate: (resolved.tls.rootCertificate ?? null) as Buffer,
+      certChain: resolved.tls.certChain,
+      privateKey: resolved.tls.privateKey,
+    }
+  }
+  if (resolved.auth !== undefined) {
+    options.auth = {...resolved.auth, callOptions: () => ({deadline: Date.now() + resolved.dialTimeoutMs})}
+  }
+  return options
+}
+
+/**
+ * Connects and proves the connection with one read of <prefix>/config (which also checks the
+ * credentials and the permission to read the prefix), all within the dial timeout.
+ */
+export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdConnection> {
+  const client = new Etcd3(etcd3Options(resolved))
+  const connection: EtcdConnection = {
+    client,
+    endpoints: resolved.endpoints,
+    prefix: resolved.prefix,
+    dialTimeoutMs: resolved.dialTimeoutMs,
+    requestTimeoutMs: resolved.requestTimeoutMs,
+    async call(action, operation, timeoutMs = resolved.requestTimeoutMs) {
+      try {
+        return await withDeadline(timeoutMs, operation)
+      } catch (error) {
+        throw etcdFailure(error, {endpoints: resolved.endpoints, action, timeoutMs})
+      }
+    },
+    close: () => client.close(),
+  }
+  const key = configKey(resolved.prefix)
+  try {
+    await connection.call(`connecting (reading ${key})`, (options) => client.kv.range({key: Buffer.from(key), count_only: true}, options), resolved.dialTimeoutMs)
+  } catch (error) {
+    client.close()
+    throw error
+  }
+  return connection
+}
+
+/**
+ * The deadline goes to grpc; the timer is a backstop for waits grpc's deadline does not cover
+ * (etcd3 fetching an auth token before the call, retries). It never keeps the process alive.
+ */
+async function withDeadline<T>(timeoutMs: number, operation: (options: CallOptions) => Promise<T>): Promise<T> {
+  const deadline = new Date(Date.now() + timeoutMs)
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`deadline exceeded after ${timeoutMs} ms`)), timeoutMs + 250)
+    timer.unref()
+  })
+  const running = operation({deadline})
+  running.catch(() => undefined) // a late failure after the backstop fired is not unhandled
+  try {
+    return await Promise.race([running, expired])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * grpc-js sets the TLS server name to the endpoint's host even when it is an IP address, and
+ * Node then prints DEP0123 ("Setting the TLS ServerName to an IP address...") on stderr for
+ * `https://10.0.0.5:2379`, the usual etcd endpoint. The certificate is still checked against the
+ * IP; only that one warning is dropped, every other warning is printed as before.
+ */
+let warningFiltered = false
+function silenceIpServernameWarning(): void {
+  if (warningFiltered) return
+  warningFiltered = true
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void
+  process.emitWarning = ((...args: unknown[]) => {
+    const options = args[1]
+    const code = typeof options === 'object' && options !== null ? (options as {code?: unknown}).code : args[2]
+    if (code === 'DEP0123') return
+    emitWarning(...args)
+  }) as typeof process.emitWarning
+}

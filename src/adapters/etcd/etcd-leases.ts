@@ -1,0 +1,146 @@
+// flannel's lease keys in etcd: list (with each etcd lease's time left), create-if-absent in one
+// transaction, renew with a fresh etcd lease, reserve (a key with no etcd lease) and delete.
+// Keys and values go through the core codec; a malformed key or value becomes a warning.
+import type {IKeyValue} from 'etcd3'
+import {FlanctlError} from '../../core/errors.js'
+import {decodeLease, encodeLeaseAttrs} from '../../core/lease-codec.js'
+import type {LeaseList} from '../../core/ports.js'
+import {leaseKey, parseLeaseKey, subnetsPrefix} from '../../core/subnet-key.js'
+import type {Ip4Net, Lease, LeaseAttrs} from '../../core/types.js'
+import type {EtcdConnection} from './etcd-connection.js'
+import {prefixRangeEnd, readRange} from './etcd-range.js'
+
+/** how many TimeToLive questions are in flight at once when listing with TTLs */
+const TTL_CONCURRENCY = 32
+
+/** A lease from one key/value; `etcdLeaseId` "0" means a reservation. */
+export function decodeKv(prefix: string, kv: IKeyValue, ttlSeconds?: number) {
+  return decodeLease({key: kv.key.toString('utf8'), value: kv.value.toString('utf8'), prefix, etcdLeaseId: kv.lease, ttlSeconds})
+}
+
+export async function listLeases(connection: EtcdConnection, options: {withTtl?: boolean} = {}): Promise<LeaseList> {
+  const under = Buffer.from(subnetsPrefix(connection.prefix))
+  const {kvs, revision} = await readRange(connection, `listing the leases under ${under.toString()}`, under, prefixRangeEnd(under))
+  const ttls = options.withTtl ? await timesToLive(connection, kvs) : new Map<string, number>()
+  const leases: Lease[] = []
+  const warnings: string[] = []
+  for (const kv of kvs) {
+    const decoded = decodeKv(connection.prefix, kv, ttls.get(kv.lease))
+    if (decoded.ok) leases.push(decoded.value)
+    else warnings.push(decoded.error.message)
+  }
+  return {leases, warnings, revision}
+}
+
+/** Seconds left of each distinct etcd lease (0 when it expired meanwhile). */
+async function timesToLive(connection: EtcdConnection, kvs: IKeyValue[]): Promise<Map<string, number>> {
+  const ids = [...new Set(kvs.map((kv) => kv.lease).filter((id) => id !== '0' && id !== ''))]
+  const ttls = new Map<string, number>()
+  let next = 0
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++]
+      const response = await connection.call(`asking etcd lease ${id} its time to live`, (call) => connection.client.leaseClient.leaseTimeToLive({ID: id}, call))
+      ttls.set(id, Math.max(0, Number(response.TTL)))
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(TTL_CONCURRENCY, ids.length)}, worker))
+  return ttls
+}
+
+async function grantLease(connection: EtcdConnection, ttlSeconds: number, key: string): Promise<string> {
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new FlanctlError('E_INTERNAL', `invalid lease TTL ${ttlSeconds} for ${key}`)
+  const granted = await connection.call(`granting a ${ttlSeconds} s etcd lease for ${key}`, (call) => connection.client.leaseClient.leaseGrant({TTL: ttlSeconds}, call))
+  return granted.ID
+}
+
+/** Best effort: an etcd lease left unused expires by itself anyway. */
+function revokeQuietly(connection: EtcdConnection, id: string): void {
+  connection.client.leaseClient.leaseRevoke({ID: id}, {deadline: new Date(Date.now() + connection.requestTimeoutMs)}).catch(() => undefined)
+}
+
+/** flannel's create: one transaction, put with a fresh etcd lease only if the key does not exist. */
+export async function createLease(connection: EtcdConnection, subnet: Ip4Net, attrs: LeaseAttrs, ttlSeconds: number): Promise<{created: true; lease: Lease} | {created: false}> {
+  const key = leaseKey(connection.prefix, subnet)
+  const id = await grantLease(connection, ttlSeconds, key)
+  const keyBytes = Buffer.from(key)
+  const response = await connection.call(`creating ${key}`, (call) =>
+    connection.client.kv.txn(
+      {
+        compare: [{key: keyBytes, target: 'Version', result: 'Equal', version: 0}],
+        success: [{request_put: {key: keyBytes, value: Buffer.from(encodeLeaseAttrs(attrs)), lease: id}}],
+        failure: [],
+      },
+      call,
+    ),
+  )
+  if (!response.succeeded) {
+    revokeQuietly(connection, id)
+    return {created: false}
+  }
+  return {created: true, lease: {key, subnet, attrs, etcdLeaseId: id, ttlSeconds, reservation: false}}
+}
+
+/**
+ * flannel's renew: the same key and value (attrs) put with a fresh etcd lease. A reservation stays
+ * a reservation: when `lease` is one, or when the key became one since `lease` (with its etcd
+ * lease id) was read, the value is put without an etcd lease. A lease passed with no etcd lease
+ * id and reservation false is made an ordinary lease (that is how a reservation is undone).
+ */
+export async function renewLease(connection: EtcdConnection, lease: Lease, attrs: LeaseAttrs, ttlSeconds: number): Promise<Lease> {
+  const keyBytes = Buffer.from(lease.key)
+  const value = Buffer.from(encodeLeaseAttrs(attrs))
+  const base = leaseFromKey(connection, lease.key, attrs)
+  if (lease.reservation) {
+    await connection.call(`renewing the reservation ${lease.key}`, (call) => connection.client.kv.put({key: keyBytes, value}, call))
+    return {...base, reservation: true}
+  }
+  const id = await grantLease(connection, ttlSeconds, lease.key)
+  if (lease.etcdLeaseId === undefined) {
+    await connection.call(`renewing ${lease.key}`, (call) => connection.client.kv.put({key: keyBytes, value, lease: id}, call))
+    return {...base, etcdLeaseId: id, ttlSeconds, reservation: false}
+  }
+  // If the key exists with no etcd lease now, someone reserved it: keep it that way.
+  const response = await connection.call(`renewing ${lease.key}`, (call) =>
+    connection.client.kv.txn(
+      {
+        compare: [
+          {key: keyBytes, target: 'Version', result: 'Greater', version: 0},
+          {key: keyBytes, target: 'Lease', result: 'Equal', lease: 0},
+        ],
+        success: [{request_put: {key: keyBytes, value}}],
+        failure: [{request_put: {key: keyBytes, value, lease: id}}],
+      },
+      call,
+    ),
+  )
+  if (response.succeeded) {
+    revokeQuietly(connection, id)
+    return {...base, reservation: true}
+  }
+  return {...base, etcdLeaseId: id, ttlSeconds, reservation: false}
+}
+
+/** A key with no etcd lease: it never expires. */
+export async function putReservation(connection: EtcdConnection, subnet: Ip4Net, attrs: LeaseAttrs): Promise<Lease> {
+  const key = leaseKey(connection.prefix, subnet)
+  await connection.call(`reserving ${key}`, (call) => connection.client.kv.put({key: Buffer.from(key), value: Buffer.from(encodeLeaseAttrs(attrs))}, call))
+  return {key, subnet, attrs, reservation: true}
+}
+
+/** Deletes one lease key (absent is fine). Only keys under <prefix>/subnets/ are accepted. */
+export async function deleteLease(connection: EtcdConnection, key: string): Promise<void> {
+  const under = subnetsPrefix(connection.prefix)
+  if (!key.startsWith(under) || key.length === under.length) {
+    throw new FlanctlError('E_USAGE', `refusing to delete ${JSON.stringify(key)}: not a lease key under ${under}`)
+  }
+  await connection.call(`deleting ${key}`, (call) => connection.client.kv.deleteRange({key: Buffer.from(key)}, call))
+}
+
+function leaseFromKey(connection: EtcdConnection, key: string, attrs: LeaseAttrs): Omit<Lease, 'reservation'> {
+  const parsed = parseLeaseKey(key, connection.prefix)
+  if (!parsed.ok) throw new FlanctlError('E_BAD_DATA', parsed.error.message)
+  const lease: Omit<Lease, 'reservation'> = {key, subnet: parsed.value.subnet, attrs}
+  if (parsed.value.ipv6Subnet !== undefined) lease.ipv6Subnet = parsed.value.ipv6Subnet
+  return lease
+}

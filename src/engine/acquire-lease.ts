@@ -1,0 +1,82 @@
+// Taking a subnet lease the way flanneld does (tryAcquireLease): list the leases, let core's
+// chooseSubnet pick (our own lease by public IP, then the previous subnet.env subnet, then a
+// random free one), delete our own leases that no longer fit the config, then either refresh the
+// reused lease's value or create the chosen key in one transaction. Losing the create race to
+// another host just means listing and choosing again, a bounded number of times.
+import {FlanctlError} from '../core/errors.js'
+import {formatIp4Net} from '../core/ip4.js'
+import type {LeaseStore} from '../core/ports.js'
+import {chooseSubnet} from '../core/subnet-choice.js'
+import type {Ip4Net, Ip6Net, Lease, LeaseAttrs, NetworkConfig} from '../core/types.js'
+
+/** flannel's lease TTL: 24 h */
+export const DEFAULT_LEASE_TTL_SECONDS = 86_400
+
+/** flannel's raceRetries */
+export const MAX_ACQUIRE_ATTEMPTS = 10
+
+export interface AcquireLeaseInput {
+  store: LeaseStore
+  config: NetworkConfig
+  /** our public IP (PublicIP in the lease value) */
+  publicIp: string
+  /** the lease value to publish */
+  attrs: LeaseAttrs
+  /** FLANNEL_SUBNET of the previous subnet.env, host bits masked */
+  previousSubnet?: Ip4Net
+  previousIpv6Subnet?: Ip6Net
+  /** a number in [0, 1) */
+  random: () => number
+  /** the etcd lease TTL; default 86400 s */
+  ttlSeconds?: number
+  /** attempts when other hosts keep taking the chosen subnet first; default 10 */
+  maxAttempts?: number
+  /** one line per step worth telling (stale lease deleted, race lost) */
+  log?: (message: string) => void
+}
+
+export interface AcquiredLease {
+  lease: Lease
+  /** reuse: our lease was already there; previous: subnet.env's subnet; new: a free one */
+  how: 'reuse' | 'previous' | 'new'
+  /** keys of our old leases that no longer fit the config and were deleted */
+  deletedStale: string[]
+}
+
+export async function acquireLease(input: AcquireLeaseInput): Promise<AcquiredLease> {
+  const {store, config, publicIp, attrs} = input
+  const ttlSeconds = input.ttlSeconds ?? DEFAULT_LEASE_TTL_SECONDS
+  const maxAttempts = input.maxAttempts ?? MAX_ACQUIRE_ATTEMPTS
+  const deletedStale: string[] = []
+  const lost: string[] = []
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const {leases} = await store.listLeases()
+    const choice = chooseSubnet({
+      config,
+      leases,
+      previousSubnet: input.previousSubnet,
+      previousIpv6Subnet: input.previousIpv6Subnet,
+      publicIp,
+      random: input.random,
+    })
+    if (!choice.ok) throw new FlanctlError(choice.error.code, `${choice.error.message} (${store.description})`)
+    const chosen = choice.value
+    for (const stale of chosen.staleLeases) {
+      await store.deleteLease(stale.key)
+      deletedStale.push(stale.key)
+      input.log?.(`deleted our old lease ${stale.key}: it does not fit the network config`)
+    }
+    if (chosen.kind === 'reuse') {
+      // the value is refreshed (a new VtepMAC after a reboot); a reservation stays a reservation
+      const lease = await store.renewLease(chosen.lease, attrs, ttlSeconds)
+      return {lease, how: 'reuse', deletedStale}
+    }
+    const made = await store.createLease(chosen.subnet, attrs, ttlSeconds)
+    if (made.created) return {lease: made.lease, how: chosen.kind, deletedStale}
+    lost.push(formatIp4Net(chosen.subnet))
+    input.log?.(`subnet ${formatIp4Net(chosen.subnet)} was taken by another host meanwhile; choosing again`)
+  }
+  throw new FlanctlError('E_CONFLICT', `could not take a subnet for ${publicIp}: other hosts took the chosen one first ${maxAttempts} times (${lost.join(', ')}) (${store.description})`, {
+    hint: 'Many hosts are starting at once; try again.',
+  })
+}
