@@ -38,6 +38,7 @@ function tidy(message: string): string {
     .replace(/^Error: /, '')
     .replace(/\s*\(\d{4}-\d\d-\d\dT[\d:.]+Z\)/, '')
     .replace(/\.?\s*Resolution note:\s*$/, '')
+    .replace(/^[0-9A-F]{8,}:error:[0-9A-F]+:/, '')
     .replace(/:\.\.\/deps\/openssl\S*/, '')
     .replace(/\s+/g, ' ')
     .trim()
