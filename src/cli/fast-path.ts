@@ -47,7 +47,7 @@ interface ManifestCommand {
 /** Handles argv when it can; false means "run oclif". `root` is the package directory. */
 export async function fastPath(argv: readonly string[], root: string): Promise<boolean> {
   if (process.env.FLANCTL_NO_FAST_PATH === '1' || argv.length === 0) return false
-  if (argv[0] === '--version') return printVersion(root)
+  if (argv[0].startsWith('-')) return printVersion(root, argv[0])
   const load = FAST_COMMANDS[argv[0]]
   if (load === undefined) return false
   const spec = readManifestCommand(root, argv[0])
@@ -57,11 +57,12 @@ export async function fastPath(argv: readonly string[], root: string): Promise<b
   return true
 }
 
-/** oclif's config.userAgent: "<name>/<version> <platform>-<arch> node-<version>". */
-function printVersion(root: string): boolean {
+/** oclif's answer to --version (or its additionalVersionFlags) as the first argument: config.userAgent. */
+function printVersion(root: string, flag: string): boolean {
   // oclif says "wsl" instead of "linux" under WSL; leave that case to it
   if (process.platform !== 'linux' || /microsoft/i.test(release())) return false
-  const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {name: string; version?: string}
+  const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {name: string; version?: string; oclif?: {additionalVersionFlags?: string[]}}
+  if (flag !== '--version' && !(pjson.oclif?.additionalVersionFlags ?? []).includes(flag)) return false
   const arch = process.arch === 'ia32' ? 'x86' : process.arch
   process.stdout.write(`${pjson.name}/${pjson.version ?? '0.0.0'} ${process.platform}-${arch} node-${process.version}\n`)
   return true
