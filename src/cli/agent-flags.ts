@@ -1,6 +1,6 @@
 // The flags of `flanctl up`, named and defaulted as flanneld's, each also read from its
 // FLANNELD_* variable when not on the command line. The etcd ones are shared (etcd-flags.ts).
-import {Flags} from '@oclif/core/flags'
+import * as Flags from '@oclif/core/flags'
 import {LOG_FORMATS, type LogFormat} from '../adapters/log/logger.js'
 import {DEFAULT_SUBNET_FILE} from '../core/subnet-env.js'
 import {etcdFlags} from './etcd-flags.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {FlanctlCommand} from '../../cli/base-command.js'
 import type {LabStatusResult} from '../../engine/lab/lab-status.js'
 import {renderLabStatus} from '../../engine/lab/render-lab.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {FlanctlCommand} from '../../cli/base-command.js'
 import type {LabUpResult} from '../../engine/lab/lab-view.js'
 import {renderLabUp} from '../../engine/lab/render-lab.js'
