@@ -30,31 +30,49 @@ export function spawnDetached(spec: DetachedSpec): number {
   }
 }
 
-/** The argv of a running process, or undefined when it is gone or a zombie. */
+/**
+ * The argv of a running process; undefined when it is gone or a zombie; [] while it exists but
+ * its argv cannot be read (for a moment during execve, e.g. `ip netns exec` turning into etcd).
+ */
 export function processArgv(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
     if (state === 'Z' || state === 'X') return undefined
     const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-    if (raw === '') return undefined
-    return raw.replace(/\0$/, '').split('\0')
+    return raw === '' ? [] : raw.replace(/\0$/, '').split('\0')
   } catch {
     return undefined
   }
 }
 
-/** Alive and its command line contains `marker` (a path only the lab uses). */
+/** Alive and its command line contains `marker` (a path only the lab uses): safe to signal. */
 export function isOurProcess(pid: number, marker: string): boolean {
   const argv = processArgv(pid)
   return argv !== undefined && argv.some((arg) => arg.includes(marker))
+}
+
+/** For liveness checks: ours, or alive with its argv unreadable right now (mid-exec). */
+export function isRunning(pid: number, marker: string): boolean {
+  const argv = processArgv(pid)
+  return argv !== undefined && (argv.length === 0 || argv.some((arg) => arg.includes(marker)))
+}
+
+/** The argv once it is readable (an exec in progress hides it for a moment). */
+async function settledArgv(pid: number): Promise<string[] | undefined> {
+  for (let i = 0; i < 40; i++) {
+    const argv = processArgv(pid)
+    if (argv === undefined || argv.length > 0) return argv
+    await sleep(25)
+  }
+  return processArgv(pid)
 }
 
 export type StopOutcome = 'stopped' | 'killed' | 'gone' | 'not-ours'
 
 /** SIGTERM (or `signal`), wait up to graceMs, then SIGKILL; only when the cmdline carries `marker`. */
 export async function stopProcess(pid: number, marker: string, options: {signal?: NodeJS.Signals; graceMs?: number} = {}): Promise<StopOutcome> {
-  const argv = processArgv(pid)
+  const argv = await settledArgv(pid)
   if (argv === undefined) return 'gone'
   if (!argv.some((arg) => arg.includes(marker))) return 'not-ours'
   try {

@@ -4,7 +4,7 @@ import {existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {join} from 'node:path'
 import {FlanctlError} from '../../core/errors.js'
-import {isOurProcess, spawnDetached, stopProcess, type StopOutcome} from '../../adapters/netns/processes.js'
+import {isRunning, spawnDetached, stopProcess, type StopOutcome} from '../../adapters/netns/processes.js'
 import type {LabHost, LabState} from './lab-state.js'
 
 /** The repository (or installed package) root: src/engine/lab and dist/engine/lab are both 3 levels down. */
@@ -59,7 +59,7 @@ export function agentMarker(host: LabHost): string {
 }
 
 export function agentAlive(host: LabHost): boolean {
-  return host.pid !== undefined && isOurProcess(host.pid, agentMarker(host))
+  return host.pid !== undefined && isRunning(host.pid, agentMarker(host))
 }
 
 export async function stopAgent(host: LabHost, signal: NodeJS.Signals = 'SIGTERM'): Promise<StopOutcome> {

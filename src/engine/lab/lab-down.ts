@@ -69,7 +69,9 @@ export async function labDown(options: {name: string}): Promise<LabDownResult> {
     }
   }
 
-  // 2. anything still inside the lab's namespaces (found by namespace, not by name)
+  // 2. anything still inside the lab's namespaces (e.g. a command left by `lab exec`, or etcd when
+  //    the state is lost): found by namespace (`ip netns pids` compares /proc/<pid>/ns/net), never
+  //    by name; its argv is read again right before the signal so a reused PID is left alone
   const namespaces = (await listNetns()).filter((ns) => ns.startsWith(labPrefix(name)))
   for (const ns of namespaces) {
     for (const pid of await netnsPids(ns)) {

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {FlanctlError} from '../../core/errors.js'
 import {runInNetns, type CommandOutput} from '../../adapters/netns/run-command.js'
-import {isOurProcess, spawnDetached, stopProcess, type StopOutcome} from '../../adapters/netns/processes.js'
+import {isRunning, spawnDetached, stopProcess, type StopOutcome} from '../../adapters/netns/processes.js'
 import type {LabEtcdMember, LabState} from './lab-state.js'
 import {etcdClientUrl, etcdPeerUrl, switchNetns} from './topology.js'
 
@@ -68,7 +68,7 @@ export async function waitEtcdHealthy(state: LabState, members: readonly LabEtcd
   let last = ''
   while (Date.now() < deadline) {
     for (const member of members) {
-      if (member.pid !== undefined && !isOurProcess(member.pid, member.dataDir)) {
+      if (member.pid !== undefined && !isRunning(member.pid, member.dataDir)) {
         throw new FlanctlError('E_SYSTEM', `etcd member ${member.name} (pid ${member.pid}) exited while starting; see ${member.logFile}`)
       }
     }

@@ -1,7 +1,7 @@
 // `flanctl lab status`: hosts, subnets (re-read from subnet.env), whether agents and etcd
 // members are alive, namespaces missing, and the ping matrix on request.
 import {listNetns} from '../../adapters/netns/namespaces.js'
-import {isOurProcess} from '../../adapters/netns/processes.js'
+import {isRunning} from '../../adapters/netns/processes.js'
 import {loadState, stateFile} from './lab-state.js'
 import {checkConvergence} from './convergence.js'
 import {pingMatrix, type PingMatrix} from './ping-matrix.js'
@@ -33,7 +33,7 @@ export async function labStatus(options: {name: string; ping?: boolean}): Promis
   const missingNamespaces = expected.filter((ns) => !existing.has(ns))
   const present = state.hosts.filter((h) => existing.has(h.netns))
   const convergence = missingNamespaces.length === 0 ? await checkConvergence(state, present) : {converged: false, missing: []}
-  const etcd = state.etcd.map((m) => ({member: m.name, clientUrl: m.clientUrl, pid: m.pid, alive: m.pid !== undefined && isOurProcess(m.pid, m.dataDir)}))
+  const etcd = state.etcd.map((m) => ({member: m.name, clientUrl: m.clientUrl, pid: m.pid, alive: m.pid !== undefined && isRunning(m.pid, m.dataDir)}))
   const matrix = options.ping ? await pingMatrix(pingEndpoints(state).filter((e) => existing.has(e.netns))) : undefined
   return {...summary(state, stateFile(state.name)), etcd, missingNamespaces, converged: convergence.converged, missingRoutes: convergence.missing, matrix}
 }

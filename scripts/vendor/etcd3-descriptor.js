@@ -1,0 +1,71 @@
+// etcd3's lib/connection-pool.js parses etcd3/proto/rpc.proto with @grpc/proto-loader's loadSync
+// every time it is imported (about 100 ms of CPU before the first etcd call). This computes the
+// same thing once, at build time, as plain data: the protobufjs Root as JSON and, per grpc
+// method, what proto-loader's definition says about it. scripts/vendor/grpc-definition.cjs turns
+// that back into the package definition at run time (test/adapters/etcd/grpc-definition.test.ts
+// checks the two agree).
+import {createRequire} from 'node:module'
+import {dirname, join} from 'node:path'
+
+const require = createRequire(import.meta.url)
+
+/** etcd3's package directory. */
+export const etcd3Dir = dirname(require.resolve('etcd3/package.json'))
+
+/** Resolves modules exactly as etcd3's connection-pool.js does (its own proto-loader and protobufjs). */
+export const etcd3Require = createRequire(join(etcd3Dir, 'lib', 'connection-pool.js'))
+
+/**
+ * The call in connection-pool.js that the bundle replaces. The build fails when it is not found
+ * verbatim (a new etcd3 may load other files or use other options: look again then).
+ */
+export const LOAD_SYNC_CALL = `(0, proto_loader_1.loadSync)(\`\${__dirname}/../proto/rpc.proto\`, {
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+})`
+
+/** The options of that call. */
+export const LOAD_OPTIONS = {keepCase: true, longs: String, enums: String, defaults: true, oneofs: true}
+
+/** The protobufjs that etcd3's proto-loader uses. */
+export function etcd3Protobuf() {
+  return createRequire(etcd3Require.resolve('@grpc/proto-loader'))('protobufjs')
+}
+
+/** The proto-loader package definition, as etcd3 computes it at import time. */
+export function loadSyncDefinition() {
+  return etcd3Require('@grpc/proto-loader').loadSync(join(etcd3Dir, 'proto', 'rpc.proto'), LOAD_OPTIONS)
+}
+
+/**
+ * @returns {{root: object, services: Record<string, Record<string, {path: string, requestStream: boolean, responseStream: boolean, originalName: string, options: object, requestType: string, responseType: string}>>}}
+ */
+export function etcd3Descriptor() {
+  const protobuf = etcd3Protobuf()
+  // what proto-loader's loadProtosWithOptionsSync does (no includeDirs)
+  const root = new protobuf.Root().loadSync(join(etcd3Dir, 'proto', 'rpc.proto'), {keepCase: LOAD_OPTIONS.keepCase})
+  root.resolveAll()
+  const definition = loadSyncDefinition()
+  const services = {}
+  for (const [name, entry] of Object.entries(definition)) {
+    if (typeof entry.format === 'string') continue // a message or enum type, not a service
+    const service = root.lookupService(name)
+    services[name] = {}
+    for (const [methodName, method] of Object.entries(entry)) {
+      const reflected = service.methods[methodName]
+      services[name][methodName] = {
+        path: method.path,
+        requestStream: method.requestStream,
+        responseStream: method.responseStream,
+        originalName: method.originalName,
+        options: method.options,
+        requestType: reflected.resolvedRequestType.fullName.replace(/^\./, ''),
+        responseType: reflected.resolvedResponseType.fullName.replace(/^\./, ''),
+      }
+    }
+  }
+  return {root: root.toJSON(), services}
+}
