@@ -5,8 +5,9 @@
 //   restarted etcd is used again at once;
 // - each grpc client gets its own subchannel (a fresh connection after etcd3 resets a failed
 //   host) with a short reconnect backoff, and keepalive pings that notice a dead peer.
-import {Etcd3, isRecoverableError, type IOptions} from 'etcd3'
+import type {Etcd3, IOptions} from 'etcd3'
 import {configKey} from '../../core/subnet-key.js'
+import {etcd3} from './etcd3.js'
 import {etcdFailure} from './etcd-errors.js'
 import type {ResolvedEtcdOptions} from './etcd-options.js'
 
@@ -46,7 +47,7 @@ function retryOnOtherEndpoints(endpointCount: number): Policy {
         try {
           return await fn(context)
         } catch (error) {
-          const recoverable = typeof error === 'object' && error !== null && isRecoverableError(error as Error)
+          const recoverable = typeof error === 'object' && error !== null && etcd3.isRecoverableError(error as Error)
           if (!recoverable || attempt >= endpointCount) throw error
         }
       }
@@ -90,7 +91,7 @@ export function etcd3Options(resolved: ResolvedEtcdOptions): IOptions {
  * credentials and the permission to read the prefix), all within the dial timeout.
  */
 export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdConnection> {
-  const client = new Etcd3(etcd3Options(resolved))
+  const client = new etcd3.Etcd3(etcd3Options(resolved))
   const connection: EtcdConnection = {
     client,
     endpoints: resolved.endpoints,
