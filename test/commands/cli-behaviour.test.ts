@@ -32,8 +32,9 @@ function closedPort(): Promise<number> {
 function runInTty(args: string[], env: Record<string, string> = {}): Promise<string> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')
   return new Promise((resolve, reject) => {
+    // chalk turns colour off when CI is set (even on a terminal) or FORCE_COLOR says so.
     const cleaned = {...process.env}
-    delete cleaned.NO_COLOR
+    for (const name of ['NO_COLOR', 'FORCE_COLOR', 'CI']) delete cleaned[name]
     execFile('script', ['-qec', command, '/dev/null'], {cwd: ROOT, env: {...cleaned, TERM: 'xterm-256color', ...env}}, (error, stdout) => {
       if (error && typeof error.code !== 'number') reject(error)
       else resolve(stdout)
