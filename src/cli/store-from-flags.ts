@@ -5,6 +5,7 @@ import {FlanctlError} from '../core/errors.js'
 import type {LeaseStore} from '../core/ports.js'
 import type {EtcdFlagValues} from './etcd-flags.js'
 import {flagSource} from './flag-source.js'
+import type {EtcdStoreOptions} from '../adapters/etcd/etcd-options.js'
 
 const ENV: Record<keyof EtcdFlagValues, string> = {
   'etcd-endpoints': 'FLANNELD_ETCD_ENDPOINTS',
@@ -16,15 +17,8 @@ const ENV: Record<keyof EtcdFlagValues, string> = {
   'etcd-password': 'FLANNELD_ETCD_PASSWORD',
 }
 
-export interface StoreOptions {
-  endpoints: string[]
-  prefix: string
-  caFile?: string
-  certFile?: string
-  keyFile?: string
-  username?: string
-  password?: string
-}
+/** The adapter's own options type (a type-only import: etcd3 is not loaded by it). */
+export type StoreOptions = Pick<EtcdStoreOptions, 'endpoints' | 'prefix' | 'caFile' | 'certFile' | 'keyFile' | 'username' | 'password'>
 
 /**
  * Checks the etcd flags and turns them into the adapter's options. The adapter checks them too;
