@@ -28,11 +28,20 @@ export class RouteMonitor {
     return () => this.listeners.delete(listener)
   }
 
-  /** Resolves with the time `dst` is added (after `since`), or undefined after timeoutMs. */
+  /** Resolves with the first route added that matches, or undefined after timeoutMs. */
   waitAdded(predicate: (event: RouteEvent) => boolean, timeoutMs: number): Promise<RouteEvent | undefined> {
+    return this.waitFor((event) => !event.deleted && predicate(event), timeoutMs)
+  }
+
+  /** Resolves with the first route deleted that matches, or undefined after timeoutMs. */
+  waitDeleted(predicate: (event: RouteEvent) => boolean, timeoutMs: number): Promise<RouteEvent | undefined> {
+    return this.waitFor((event) => event.deleted && predicate(event), timeoutMs)
+  }
+
+  private waitFor(predicate: (event: RouteEvent) => boolean, timeoutMs: number): Promise<RouteEvent | undefined> {
     return new Promise((resolve) => {
       const off = this.on((event) => {
-        if (!event.deleted && predicate(event)) {
+        if (predicate(event)) {
           clearTimeout(timer)
           off()
           resolve(event)
