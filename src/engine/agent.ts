@@ -3,11 +3,11 @@
 //      backoff, each time logging what is missing and where it looked);
 //   2. choose the external interface and public IP; read the previous subnet.env;
 //   3. set up the backend (vxlan: the device, whose MAC goes into the lease), acquire the lease,
-//      finish the backend (the device's address);
-//   4. list the leases, start the reconcile loop and the watch;
-//   5. masquerade and forward rules (their own loop: re-checked every --iptables-resync s);
-//   6. write subnet.env, then tell systemd READY=1 and answer /readyz 200;
-//   7. run until SIGINT/SIGTERM (resolve: exit 0) or our lease is deleted (throw): the lease and
+//      finish the backend (the device's address) while the leases are listed;
+//   4. masquerade and forward rules (their own loop: re-checked every --iptables-resync s);
+//   5. write subnet.env, start the routes' reconcile loop and the watch (as flanneld does, after
+//      subnet.env; at once if the rules fail), then tell systemd READY=1 and answer /readyz 200;
+//   6. run until SIGINT/SIGTERM (resolve: exit 0) or our lease is deleted (throw): the lease and
 //      the kernel state are left as they are either way.
 // Every effect comes in through AgentDeps, so engine tests run the whole agent on fakes.
 import type {LogFields, Logger} from '../adapters/log/logger.js'
@@ -126,6 +126,7 @@ class Stopped extends Error {}
 export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<AgentResult> {
   const {clock, log, signal, store} = deps
   const cleanups: Array<() => Promise<void> | void> = []
+  const finished = new AbortController()
   let ownSubnet: string | undefined
   let lostLease: {key: string; how: string} | undefined
   const checkStop = (): void => {
@@ -178,6 +179,10 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     })
     checkStop()
 
+    // the list needs only our key: etcd answers it while the device is set up (and its retries
+    // end with runAgent, should activate fail first)
+    const listing = retrying({...deps, signal: AbortSignal.any([signal, finished.signal])}, 'listing leases', {etcd: store.description}, () => store.listLeases())
+    listing.catch(() => {}) // awaited below
     await backend.activate(ownLease)
     log.info('backend ready', {type: backend.type, mtu: backend.mtu, ...backend.details})
     checkStop()
@@ -185,6 +190,23 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     // Our own lease's deletion stops the agent; set up before the watch can report it.
     let ownLeaseDeleted!: () => void
     const leaseLost = new Promise<void>((resolve) => (ownLeaseDeleted = resolve))
+
+    // the rules need only the network and our subnet: checked while the leases are listed
+    const rulesInput: RulesInput = {network, subnet: ownLease.subnet, ipMasq: options.ipMasq, forwardRules: options.iptablesForwardRules}
+    const rules = !options.ipMasq && !options.iptablesForwardRules ? undefined : createReconcileLoop({
+      name: 'rules',
+      clock,
+      log,
+      resyncIntervalMs: options.iptablesResyncSeconds * 1000,
+      reconcile: async () => {
+        const fixed = await deps.ensureRules(rulesInput)
+        return {changes: fixed.length, fields: fixed.length > 0 ? {fixed: fixed.join('; ')} : undefined}
+      },
+    })
+    if (rules !== undefined) {
+      cleanups.push(() => rules.stop())
+      rules.start()
+    }
 
     let routes: ReconcileLoop | undefined
     const book = createLeaseBook({
@@ -197,7 +219,7 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
         ownLeaseDeleted()
       },
     })
-    const list = await retrying(deps, 'listing leases', {etcd: store.description}, () => store.listLeases())
+    const list = await listing
     checkStop()
     book.load(list)
     checkStop()
@@ -227,10 +249,17 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
       },
     })
     cleanups.push(() => routes?.stop())
-    routes.start()
-
-    const watch = store.watchLeases(list.revision, book)
-    cleanups.push(() => watch.close())
+    // The peers' routes and the watch start once subnet.env is written, as flanneld's do: before
+    // that, their kernel reads would only take the CPU the start needs. When the rules fail, they
+    // start at once: a broken iptables must not hold the routes back.
+    let routing = false
+    const startRouting = (): void => {
+      if (routing) return
+      routing = true
+      routes?.start()
+      const watch = store.watchLeases(list.revision, book)
+      cleanups.push(() => watch.close())
+    }
 
     // renewals run from here on, even while the rules below are still failing
     const keeper = startLeaseKeeper({
@@ -245,21 +274,10 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     })
     cleanups.push(() => keeper.stop())
 
-    const wantRules = options.ipMasq || options.iptablesForwardRules
-    if (wantRules) {
-      const rulesInput: RulesInput = {network, subnet: ownLease.subnet, ipMasq: options.ipMasq, forwardRules: options.iptablesForwardRules}
-      const rules = createReconcileLoop({
-        name: 'rules',
-        clock,
-        log,
-        resyncIntervalMs: options.iptablesResyncSeconds * 1000,
-        reconcile: async () => {
-          const fixed = await deps.ensureRules(rulesInput)
-          return {changes: fixed.length, fields: fixed.length > 0 ? {fixed: fixed.join('; ')} : undefined}
-        },
-      })
-      cleanups.push(() => rules.stop())
-      rules.start()
+    if (rules !== undefined) {
+      await Promise.race([rules.firstPass, abortion(signal), leaseLost])
+      checkStop()
+      if (rules.status().failedPasses > 0) startRouting()
       // subnet.env and READY only once the rules are in place
       await Promise.race([rules.firstSuccess, abortion(signal), leaseLost])
       checkStop()
@@ -269,6 +287,7 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     await deps.writeFileAtomic(options.subnetFile, subnetEnv)
     log.info('subnet file written', {path: options.subnetFile, subnet: ownSubnet, mtu: backend.mtu})
     checkStop()
+    startRouting()
 
     deps.setReady?.(true)
     const notified = await deps.notifyReady(`subnet ${ownSubnet}, ${book.peers().length} peers`).catch((error: Error) => {
@@ -285,6 +304,7 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     if (lostLease !== undefined) log.error('own lease deleted', {key: lostLease.key, subnet: ownSubnet, how: lostLease.how})
     throw error
   } finally {
+    finished.abort()
     if (signal.aborted) log.info('stopping', {reason: 'signal', note: 'lease and kernel state left in place'})
     deps.setReady?.(false)
     for (const cleanup of cleanups.reverse()) {
@@ -354,7 +374,9 @@ async function waitForConfig(deps: AgentDeps): Promise<{config: NetworkConfig; k
 }
 
 async function chooseInterface(options: AgentOptions, deps: AgentDeps): Promise<ExternalInterface> {
-  const [interfaces, defaultRouteInterface] = await Promise.all([deps.listInterfaces(), deps.defaultRouteInterface()])
+  // the default route only counts without --iface and --iface-regex: otherwise not asked (one `ip` run less)
+  const needDefault = options.ifaces.length === 0 && options.ifaceRegexes.length === 0
+  const [interfaces, defaultRouteInterface] = await Promise.all([deps.listInterfaces(), needDefault ? deps.defaultRouteInterface() : undefined])
   const chosen = selectExternalInterface({interfaces, defaultRouteInterface, iface: options.ifaces, ifaceRegex: options.ifaceRegexes, publicIp: options.publicIp})
   if (!chosen.ok) {
     throw new FlanctlError(chosen.error.code, chosen.error.message, {hint: 'Name the interface that reaches the other hosts with --iface (or FLANNELD_IFACE), by name or IP.'})

@@ -48,6 +48,8 @@ export interface ReconcileLoop {
   status(): ReconcileLoopStatus
   /** resolves after the first pass that succeeded (readiness waits for the rules this way) */
   readonly firstSuccess: Promise<void>
+  /** resolves after the first pass, whether it succeeded or failed */
+  readonly firstPass: Promise<void>
 }
 
 export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoop {
@@ -68,6 +70,8 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
   const status: ReconcileLoopStatus = {passes: 0, failedPasses: 0, changes: 0, dirty: false, degraded: false}
   let succeeded!: () => void
   const firstSuccess = new Promise<void>((resolve) => (succeeded = resolve))
+  let passed!: () => void
+  const firstPass = new Promise<void>((resolve) => (passed = resolve))
 
   const schedule = (): void => {
     if (!started || stopped || running || passTimer || !dirty) return
@@ -116,6 +120,7 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
         status.lastError = message
       } finally {
         running = undefined
+        passed()
         schedule()
       }
     })()
@@ -153,6 +158,7 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
     },
     status: () => ({...status, dirty}),
     firstSuccess,
+    firstPass,
   }
   return loop
 }

@@ -213,6 +213,27 @@ test('subnet.env and READY wait for the rules; rules are re-checked every --ipta
   await stop(h, run)
 })
 
+test('the routes are programmed after subnet.env, or at once while the rules fail', async () => {
+  const ok = harness()
+  ok.store.put(peerA)
+  const apply = ok.kernel.apply.bind(ok.kernel)
+  ok.kernel.apply = async (ops) => {
+    ok.events.push('routes')
+    return apply(ops)
+  }
+  const first = await start(ok)
+  assert.deepEqual(ok.events, ['acquire previous=-', 'activate 198.18.1.0/24', 'rules', 'write subnet.env', 'notify', 'routes'])
+  await stop(ok, first.run)
+
+  const failing = harness()
+  failing.store.put(peerA)
+  failing.rulesFailures = 3
+  const second = await start(failing)
+  assert.equal(failing.writes.length, 0, 'subnet.env waits for the rules')
+  assert.deepEqual(failing.kernel.routes(), ['198.18.2.0/24'], 'the peer is reachable meanwhile')
+  await stop(failing, second.run)
+})
+
 test('no --ip-masq and --iptables-forward-rules=false: no rules at all', async () => {
   const h = harness({ipMasq: false, iptablesForwardRules: false})
   const {run} = await start(h)

@@ -1,7 +1,7 @@
 // Running iproute2's `ip` and `bridge`, optionally inside a named network namespace (`-n NS`:
 // tests and the lab; the agent itself runs inside its namespace and passes none).
-import {execa} from 'execa'
 import {FlanctlError} from '../../core/errors.js'
+import {runProgram, type ProgramResult} from '../process/run-program.js'
 
 export type Iproute2Tool = 'ip' | 'bridge'
 
@@ -25,12 +25,15 @@ export function commandLine(tool: Iproute2Tool, args: readonly string[], netns?:
 /** Runs the tool; resolves with its exit code and output, rejects only when it cannot be started. */
 export async function runTool(tool: Iproute2Tool, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const argv = [...(options.netns === undefined ? [] : ['-n', options.netns]), ...args]
-  const result = await execa(tool, argv, {input: options.input ?? '', reject: false, stripFinalNewline: false, encoding: 'utf8'})
-  if (result.exitCode === undefined) {
-    throw new FlanctlError('E_SYSTEM', `could not run ${commandLine(tool, args, options.netns)}: ${result.originalMessage ?? result.message}`, {
-      hint: 'flanctl needs iproute2 (the ip and bridge commands) on PATH',
-    })
+  const cannotRun = (why: string) =>
+    new FlanctlError('E_SYSTEM', `could not run ${commandLine(tool, args, options.netns)}: ${why}`, {hint: 'flanctl needs iproute2 (the ip and bridge commands) on PATH'})
+  let result: ProgramResult
+  try {
+    result = await runProgram(tool, argv, {input: options.input})
+  } catch (error) {
+    throw cannotRun((error as Error).message)
   }
+  if (result.exitCode === undefined) throw cannotRun(`killed by ${result.signal}`)
   return {exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr}
 }
 

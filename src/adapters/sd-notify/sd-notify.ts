@@ -3,7 +3,6 @@
 // systemd package), else python3. Under NotifyAccess=main (the default for Type=notify) systemd
 // only accepts a message whose sender PID is the main PID: systemd-notify (v246+) and the python
 // fallback, both running as root, send it with our PID in the credentials, not their own.
-import {execa} from 'execa'
 import {FlanctlError} from '../../core/errors.js'
 
 export type NotifyOutcome = 'sent' | 'no-socket'
@@ -31,6 +30,8 @@ except PermissionError:
 export async function sdNotify(states: string[], env: NodeJS.ProcessEnv = process.env): Promise<NotifyOutcome> {
   const socket = env.NOTIFY_SOCKET
   if (socket === undefined || socket === '') return 'no-socket'
+  // loaded only with a socket to send to: without systemd the agent never pays for execa's ~150 modules
+  const {execa} = await import('execa')
   const childEnv = {...env, NOTIFY_SOCKET: socket}
   const failures: string[] = []
   try {
