@@ -4,20 +4,18 @@
 // the same result, with colour off for NO_COLOR, --no-color and non-TTY output.
 // oclif's subpath modules, not its index: the index also loads semver and the whole ux kit.
 import {Command} from '@oclif/core/command'
-import * as Errors from '@oclif/core/errors'
-import * as Flags from '@oclif/core/flags'
 import chalk from 'chalk'
-import {FlanctlError, EXIT_CODES} from '../core/errors.js'
+import {EXIT_CODES} from '../core/errors.js'
+import {globalFlags} from './global-flags.js'
 import {colourWanted, errorJson, errorText, warningText} from './output.js'
+import {toFlanctlError} from './to-flanctl-error.js'
 
 export type WithWarnings<T> = T & {warnings: string[]}
 
 export abstract class FlanctlCommand<T extends object> extends Command {
   static override enableJsonFlag = true
 
-  static override baseFlags = {
-    'no-color': Flags.boolean({description: 'Print without colour (also: NO_COLOR=1, or output that is not a terminal).', helpGroup: 'GLOBAL'}),
-  }
+  static override baseFlags = globalFlags
 
   private readonly collectedWarnings: string[] = []
 
@@ -55,14 +53,4 @@ export abstract class FlanctlCommand<T extends object> extends Command {
   }
 }
 
-/** oclif's own parse errors are usage errors; anything unexpected is internal. */
-export function toFlanctlError(err: unknown): FlanctlError {
-  if (err instanceof FlanctlError) return err
-  if (err instanceof Errors.CLIError) {
-    return new FlanctlError('E_USAGE', err.message.replace(/\n\s*See more help with --help$/, ''), {hint: 'See --help for the flags and examples.'})
-  }
-  const message = err instanceof Error ? err.message : String(err)
-  return new FlanctlError('E_INTERNAL', message, {cause: err})
-}
-
-export {EXIT_CODES}
+export {EXIT_CODES, toFlanctlError}

@@ -6,6 +6,7 @@
 // definitions in oclif.manifest.json (the oclif command stays the one source of flags). Anything
 // it is not certain to parse exactly as oclif would (--help, unknown or repeated flags, values
 // that look like flags, positional arguments) it hands back to oclif, which also prints the errors.
+// `flanctl up` has a path of its own (up-fast-path.ts): oclif's parser without its Command class.
 import {readFileSync} from 'node:fs'
 import {release} from 'node:os'
 import {join} from 'node:path'
@@ -48,6 +49,7 @@ interface ManifestCommand {
 export async function fastPath(argv: readonly string[], root: string): Promise<boolean> {
   if (process.env.FLANCTL_NO_FAST_PATH === '1' || argv.length === 0) return false
   if (argv[0].startsWith('-')) return printVersion(root, argv[0])
+  if (argv[0] === 'up') return (await import('./up-fast-path.js')).upFastPath(argv.slice(1))
   const load = FAST_COMMANDS[argv[0]]
   if (load === undefined) return false
   const spec = readManifestCommand(root, argv[0])
@@ -129,11 +131,7 @@ async function runAction(action: AnyAction, flags: Record<string, unknown>, argv
   const warnings: string[] = []
   const output = await import('./output.js')
   // the same choice as FlanctlCommand.init (stdout decides), with chalk's own level detection
-  const painter = async (): Promise<Painter> => {
-    if (output.colourWanted(argv)) return (await import('chalk')).default
-    const plain = (text: string) => text
-    return {red: plain, yellow: plain, dim: plain}
-  }
+  const painter = (): Promise<Painter> => output.painterFor(argv)
   const pending: string[] = []
   try {
     const result = await action.run(flags, {

@@ -20,6 +20,13 @@ export interface Painter {
   dim(text: string): string
 }
 
+/** chalk when colour is wanted (see colourWanted), else plain text: chalk is only loaded then. */
+export async function painterFor(argv: readonly string[]): Promise<Painter> {
+  if (colourWanted(argv)) return (await import('chalk')).default
+  const plain = (text: string) => text
+  return {red: plain, yellow: plain, dim: plain}
+}
+
 export function warningText(message: string, paint: Painter): string {
   return `${paint.yellow('warning:')} ${message}\n`
 }

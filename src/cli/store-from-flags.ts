@@ -62,11 +62,14 @@ export async function storeOptionsFromFlags(flags: EtcdFlagValues, argv: readonl
   }
 }
 
-/** The lease store for these flags. Close it when done (`await store.close()`). */
-export async function storeFromFlags(flags: EtcdFlagValues, argv: readonly string[] = process.argv): Promise<LeaseStore> {
+/**
+ * The lease store for these flags. Close it when done (`await store.close()`). An unreachable
+ * etcd fails here, unless `lazy` (the agent): then its first call fails, and the agent retries.
+ */
+export async function storeFromFlags(flags: EtcdFlagValues, argv: readonly string[] = process.argv, connect: 'prove' | 'lazy' = 'prove'): Promise<LeaseStore> {
   const options = await storeOptionsFromFlags(flags, argv)
   const {openEtcdStore} = await import('../adapters/etcd/index.js')
-  return openEtcdStore(options)
+  return openEtcdStore({...options, proveConnection: connect === 'prove'})
 }
 
 /** Runs `work` with a store and closes it afterwards, also on error. */

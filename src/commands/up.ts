@@ -1,12 +1,13 @@
-import {agentFlags, flagList, upGoFlags} from '../cli/agent-flags.js'
-import {FlanctlCommand, toFlanctlError} from '../cli/base-command.js'
-import {etcdFlags} from '../cli/etcd-flags.js'
+import chalk from 'chalk'
+import {upGoFlags} from '../cli/agent-flags.js'
+import {FlanctlCommand} from '../cli/base-command.js'
 import {goFlagArgv} from '../cli/go-flag-argv.js'
-import {abortOnStopSignals} from '../cli/stop-signals.js'
-import {storeFromFlags} from '../cli/store-from-flags.js'
-import {createLogger, jsonLine, type LogFormat} from '../adapters/log/logger.js'
+import {reportUpFailure, runUp, upFlags} from '../cli/up-action.js'
+import type {LogFormat} from '../adapters/log/logger.js'
 import type {AgentResult} from '../engine/agent.js'
 
+// bin/run.js usually starts the agent without loading oclif's Command (src/cli/up-fast-path.ts);
+// this class defines the flags and serves --help, parse errors and FLANCTL_NO_FAST_PATH=1.
 export default class Up extends FlanctlCommand<AgentResult> {
   static override summary = 'Run the flannel agent in the foreground (flanneld, etcd mode).'
   static override description = 'Leases a subnet, programs the overlay (vxlan or host-gw), keeps the iptables rules, writes subnet.env, then tells systemd READY=1. Runs until SIGINT/SIGTERM (exit 0; the lease and the kernel state stay). Logs go to stderr, one line per event. flanneld spellings (-iface, --ip-masq=true) work too.'
@@ -15,7 +16,7 @@ export default class Up extends FlanctlCommand<AgentResult> {
     'FLANNELD_IFACE=eth1 <%= config.bin %> <%= command.id %> --healthz-port 8285 --log-format json',
   ]
   static override enableJsonFlag = false
-  static override flags = {...etcdFlags, ...agentFlags}
+  static override flags = upFlags
 
   private logFormat: LogFormat = 'plain'
 
@@ -23,25 +24,7 @@ export default class Up extends FlanctlCommand<AgentResult> {
     const argv = goFlagArgv(this.argv, upGoFlags)
     const {flags} = await this.parse(Up, argv)
     this.logFormat = flags['log-format']
-    const log = createLogger({format: flags['log-format']})
-    const signal = abortOnStopSignals((name) => log.info('signal received', {signal: name}))
-    // both loads are slow (etcd3 and grpc; execa): side by side
-    const [store, {runAgentProcess}] = await Promise.all([storeFromFlags(flags, argv), import('../engine/agent-process.js')])
-    return runAgentProcess(
-      {
-        subnetFile: flags['subnet-file'],
-        ifaces: flagList(flags.iface, true),
-        ifaceRegexes: flagList(flags['iface-regex']),
-        publicIp: flags['public-ip'],
-        ipMasq: flags['ip-masq'],
-        renewMarginMinutes: flags['subnet-lease-renew-margin'],
-        iptablesResyncSeconds: flags['iptables-resync'],
-        iptablesForwardRules: flags['iptables-forward-rules'],
-        healthzIp: flags['healthz-ip'],
-        healthzPort: flags['healthz-port'],
-      },
-      {store, log, signal},
-    )
+    return runUp(flags, argv)
   }
 
   protected render(): string {
@@ -49,10 +32,6 @@ export default class Up extends FlanctlCommand<AgentResult> {
   }
 
   override async catch(err: Error & {exitCode?: number}): Promise<void> {
-    const error = toFlanctlError(err)
-    setTimeout(() => process.exit(error.exitCode), 1000).unref() // a stuck etcd connection must not keep a failed agent alive
-    if (this.logFormat !== 'json') return super.catch(err)
-    process.exitCode = error.exitCode
-    process.stderr.write(`${jsonLine(new Date(), 'error', 'stopped', {code: error.code, error: error.message, hint: error.hint})}\n`)
+    reportUpFailure(err, this.logFormat, chalk)
   }
 }

@@ -2,9 +2,9 @@
 //   1. read the network config (while it is missing, invalid or etcd is unreachable: retry with
 //      backoff, each time logging what is missing and where it looked);
 //   2. choose the external interface and public IP; read the previous subnet.env;
-//   3. set up the backend (vxlan: the device, whose MAC goes into the lease), acquire the lease,
-//      finish the backend (the device's address) while the leases are listed;
-//   4. masquerade and forward rules (their own loop: re-checked every --iptables-resync s);
+//   3. set up the backend (vxlan: the device, whose MAC goes into the lease), acquire the lease;
+//   4. side by side: finish the backend (the device's address), list the leases, and put the
+//      masquerade and forward rules in place (their own loop: re-checked every --iptables-resync s);
 //   5. write subnet.env, start the routes' reconcile loop and the watch (as flanneld does, after
 //      subnet.env; at once if the rules fail), then tell systemd READY=1 and answer /readyz 200;
 //   6. run until SIGINT/SIGTERM (resolve: exit 0) or our lease is deleted (throw): the lease and
@@ -179,19 +179,8 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     })
     checkStop()
 
-    // the list needs only our key: etcd answers it while the device is set up (and its retries
-    // end with runAgent, should activate fail first)
-    const listing = retrying({...deps, signal: AbortSignal.any([signal, finished.signal])}, 'listing leases', {etcd: store.description}, () => store.listLeases())
-    listing.catch(() => {}) // awaited below
-    await backend.activate(ownLease)
-    log.info('backend ready', {type: backend.type, mtu: backend.mtu, ...backend.details})
-    checkStop()
-
-    // Our own lease's deletion stops the agent; set up before the watch can report it.
-    let ownLeaseDeleted!: () => void
-    const leaseLost = new Promise<void>((resolve) => (ownLeaseDeleted = resolve))
-
-    // the rules need only the network and our subnet: checked while the leases are listed
+    // the rules need only the network and our subnet: checked while the device is set up and the
+    // leases are listed
     const rulesInput: RulesInput = {network, subnet: ownLease.subnet, ipMasq: options.ipMasq, forwardRules: options.iptablesForwardRules}
     const rules = !options.ipMasq && !options.iptablesForwardRules ? undefined : createReconcileLoop({
       name: 'rules',
@@ -207,6 +196,18 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
       cleanups.push(() => rules.stop())
       rules.start()
     }
+
+    // the list needs only our key: etcd answers it while the device is set up (and its retries
+    // end with runAgent, should activate fail first)
+    const listing = retrying({...deps, signal: AbortSignal.any([signal, finished.signal])}, 'listing leases', {etcd: store.description}, () => store.listLeases())
+    listing.catch(() => {}) // awaited below
+    await backend.activate(ownLease)
+    log.info('backend ready', {type: backend.type, mtu: backend.mtu, ...backend.details})
+    checkStop()
+
+    // Our own lease's deletion stops the agent; set up before the watch can report it.
+    let ownLeaseDeleted!: () => void
+    const leaseLost = new Promise<void>((resolve) => (ownLeaseDeleted = resolve))
 
     let routes: ReconcileLoop | undefined
     const book = createLeaseBook({

@@ -3,9 +3,9 @@
 import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
-import {createServer} from 'node:net'
 import {startEtcd, type EtcdServer} from '../helpers/etcd-server.js'
 import {assertBuilt, BIN, json, ROOT, runCli} from './helpers/cli.js'
+import {closedPort} from './helpers/closed-port.js'
 
 let tlsEtcd: EtcdServer
 before(async () => {
@@ -16,17 +16,6 @@ before(async () => {
 after(async () => {
   await tlsEtcd?.destroy()
 })
-
-/** A loopback port nobody listens on: connections are refused. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 1))
-    })
-  })
-}
 
 /** Runs the CLI under a pseudo-terminal (util-linux script), so that stdout is a TTY. */
 function runInTty(args: string[], env: Record<string, string> = {}): Promise<string> {

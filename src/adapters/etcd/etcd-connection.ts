@@ -88,7 +88,8 @@ export function etcd3Options(resolved: ResolvedEtcdOptions): IOptions {
 
 /**
  * Connects and proves the connection with one read of <prefix>/config (which also checks the
- * credentials and the permission to read the prefix), all within the dial timeout.
+ * credentials and the permission to read the prefix), all within the dial timeout; without
+ * proveConnection, grpc connects at the first call.
  */
 export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdConnection> {
   const client = new etcd3.Etcd3(etcd3Options(resolved))
@@ -107,6 +108,7 @@ export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdCo
     },
     close: () => client.close(),
   }
+  if (!resolved.proveConnection) return connection
   const key = configKey(resolved.prefix)
   try {
     await connection.call(`connecting (reading ${key})`, (options) => client.kv.range({key: Buffer.from(key), count_only: true}, options), resolved.dialTimeoutMs)

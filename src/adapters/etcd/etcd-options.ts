@@ -20,6 +20,11 @@ export interface EtcdStoreOptions {
   dialTimeoutMs?: number
   /** the deadline of every later call; default 5000 ms */
   requestTimeoutMs?: number
+  /**
+   * Default true: opening reads <prefix>/config once, so that an unreachable etcd or bad
+   * credentials fail at open. false: the first real call finds out (the agent, which retries).
+   */
+  proveConnection?: boolean
 }
 
 export interface TlsMaterial {
@@ -36,6 +41,7 @@ export interface ResolvedEtcdOptions {
   auth?: {username: string; password: string}
   dialTimeoutMs: number
   requestTimeoutMs: number
+  proveConnection: boolean
 }
 
 export const DEFAULT_DIAL_TIMEOUT_MS = 3000
@@ -83,6 +89,7 @@ export async function resolveEtcdOptions(options: EtcdStoreOptions): Promise<Res
     auth: username === undefined ? undefined : {username, password: password ?? ''},
     dialTimeoutMs: options.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    proveConnection: options.proveConnection ?? true,
   }
 }
 

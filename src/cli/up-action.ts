@@ -1,0 +1,55 @@
+// The body of `flanctl up` after its flags are parsed, shared by the oclif command
+// (src/commands/up.ts) and its fast path (up-fast-path.ts): start the agent, and report how it
+// ended. No oclif Command here: the fast path exists to skip loading it.
+import type {Interfaces} from '@oclif/core'
+import {createLogger, jsonLine, type LogFormat} from '../adapters/log/logger.js'
+import type {AgentResult} from '../engine/agent.js'
+import {agentFlags, flagList} from './agent-flags.js'
+import {etcdFlags} from './etcd-flags.js'
+import {globalFlags} from './global-flags.js'
+import {errorText, type Painter} from './output.js'
+import {abortOnStopSignals} from './stop-signals.js'
+import {storeFromFlags} from './store-from-flags.js'
+import {toFlanctlError} from './to-flanctl-error.js'
+
+export const upFlags = {...etcdFlags, ...agentFlags}
+
+/** What oclif's parser gives for upFlags (and the global flags). */
+export type UpFlagValues = Interfaces.InferredFlags<typeof upFlags & typeof globalFlags>
+
+/** Runs the agent until SIGINT/SIGTERM (resolves) or a failure (throws). `argv` tells flags from FLANNELD_* variables in errors. */
+export async function runUp(flags: UpFlagValues, argv: readonly string[]): Promise<AgentResult> {
+  const log = createLogger({format: flags['log-format']})
+  const signal = abortOnStopSignals((name) => log.info('signal received', {signal: name}))
+  // both loads are slow (etcd3 and grpc; the agent's modules): side by side. An etcd that is
+  // down at start is waited for, as flanneld does: the agent retries its first read.
+  const [store, {runAgentProcess}] = await Promise.all([storeFromFlags(flags, argv, 'lazy'), import('../engine/agent-process.js')])
+  return runAgentProcess(
+    {
+      subnetFile: flags['subnet-file'],
+      ifaces: flagList(flags.iface, true),
+      ifaceRegexes: flagList(flags['iface-regex']),
+      publicIp: flags['public-ip'],
+      ipMasq: flags['ip-masq'] ?? false,
+      renewMarginMinutes: flags['subnet-lease-renew-margin'],
+      iptablesResyncSeconds: flags['iptables-resync'],
+      iptablesForwardRules: flags['iptables-forward-rules'],
+      healthzIp: flags['healthz-ip'],
+      healthzPort: flags['healthz-port'],
+    },
+    {store, log, signal},
+  )
+}
+
+/**
+ * Prints why the agent stopped, in its log format (json: one log line; plain: flanctl's error
+ * text), and sets the exit code. A stuck etcd connection must not keep a failed agent alive, so
+ * the process exits within a second whatever still holds it.
+ */
+export function reportUpFailure(err: unknown, logFormat: LogFormat, paint: Painter): void {
+  const error = toFlanctlError(err)
+  process.exitCode = error.exitCode
+  setTimeout(() => process.exit(error.exitCode), 1000).unref()
+  if (logFormat === 'json') process.stderr.write(`${jsonLine(new Date(), 'error', 'stopped', {code: error.code, error: error.message, hint: error.hint})}\n`)
+  else process.stderr.write(errorText(error, paint))
+}
