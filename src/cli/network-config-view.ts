@@ -19,7 +19,8 @@ export interface NetworkConfigView {
   ipv6SubnetMin: string | null
   ipv6SubnetMax: string | null
   enableNFTables: boolean
-  backend: {type: string; vni: number; port: number; directRouting: boolean; mtu: number}
+  /** port and mtu: null when the config leaves them to the kernel default and the interface's MTU */
+  backend: {type: string; vni: number; port: number | null; directRouting: boolean; mtu: number | null}
 }
 
 export function networkConfigView(config: NetworkConfig): NetworkConfigView {
@@ -38,9 +39,9 @@ export function networkConfigView(config: NetworkConfig): NetworkConfigView {
     backend: {
       type: config.backend.type,
       vni: config.backend.vni,
-      port: config.backend.port,
+      port: config.backend.port === 0 ? null : config.backend.port,
       directRouting: config.backend.directRouting,
-      mtu: config.backend.mtu,
+      mtu: config.backend.mtu === 0 ? null : config.backend.mtu,
     },
   }
 }
@@ -57,10 +58,10 @@ export function renderNetworkConfig(view: NetworkConfigView, capacity: number): 
   }
   const b = view.backend
   const backend = [b.type]
-  if (b.type === 'vxlan') backend.push(`VNI ${b.vni}`, `port ${b.port === 0 ? '8472 (kernel default)' : b.port}`)
+  if (b.type === 'vxlan') backend.push(`VNI ${b.vni}`, `port ${b.port === null ? '8472 (kernel default)' : b.port}`)
   if (b.type === 'udp') backend.push(`port ${b.port === 0 ? 8285 : b.port}`)
   if (b.directRouting) backend.push('DirectRouting')
-  if (b.mtu > 0) backend.push(`MTU ${b.mtu}`)
+  if (b.mtu !== null) backend.push(`MTU ${b.mtu}`)
   fields.push(['Backend', backend.join(', ')], ['Capacity', `${capacity} subnets`])
   return renderFields(fields)
 }

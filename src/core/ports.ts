@@ -1,12 +1,25 @@
 // The two seams between the engine and the outside world, as types only: the lease store (etcd)
 // and the data plane (kernel). The engine is written against these; adapters implement them;
 // engine tests use fakes of them.
-import type {Ip4Net, Lease, LeaseAttrs} from './types.js'
+import type {Ip4Net, Ip6Net, Lease, LeaseAttrs} from './types.js'
+
+/** A key that names a subnet but whose value does not decode: its subnet is taken all the same. */
+export interface UnreadableLease {
+  key: string
+  subnet: Ip4Net
+  ipv6Subnet?: Ip6Net
+  /** the value as stored */
+  value: string
+  /** what is wrong with it, naming the key */
+  problem: string
+}
 
 export interface LeaseList {
   leases: Lease[]
   /** malformed keys or values, each naming the key and what was wrong; never fatal */
   warnings: string[]
+  /** the well-formed keys among those warnings (absent: none) */
+  unreadable?: UnreadableLease[]
   /** the etcd revision the list was read at; a watch continues from revision + 1 */
   revision: string
 }

@@ -14,6 +14,8 @@ export const FREE_SUBNET_CANDIDATES = 100
 export interface ChooseSubnetInput {
   config: NetworkConfig
   leases: readonly Lease[]
+  /** subnets whose keys exist but whose values do not decode: taken, though nobody's to reuse */
+  unreadable?: readonly SubnetHolder[]
   /** FLANNEL_SUBNET of the previous subnet.env, as a network (host bits masked) */
   previousSubnet?: Ip4Net
   /** FLANNEL_IPV6_SUBNET of the previous subnet.env */
@@ -22,6 +24,9 @@ export interface ChooseSubnetInput {
   /** a number in [0, 1) */
   random: () => number
 }
+
+/** What occupies a subnet: a lease, or a key whose value could not be read. */
+export type SubnetHolder = Pick<Lease, 'subnet' | 'ipv6Subnet'>
 
 export type SubnetChoice =
   | {kind: 'reuse'; lease: Lease; staleLeases: Lease[]}
@@ -48,7 +53,7 @@ export function leaseFitsConfig(config: NetworkConfig, lease: Pick<Lease, 'subne
 class Occupied4 {
   private readonly exact = new Set<number>()
   private readonly odd: Ip4Net[] = []
-  constructor(leases: readonly Lease[], prefixLen: number) {
+  constructor(leases: readonly SubnetHolder[], prefixLen: number) {
     for (const lease of leases) {
       if (lease.subnet.prefixLen === prefixLen) this.exact.add(lease.subnet.ip)
       else this.odd.push(lease.subnet)
@@ -63,7 +68,7 @@ class Occupied4 {
 class Occupied6 {
   private readonly exact = new Set<bigint>()
   private readonly odd: Ip6Net[] = []
-  constructor(leases: readonly Lease[], prefixLen: number) {
+  constructor(leases: readonly SubnetHolder[], prefixLen: number) {
     for (const lease of leases) {
       if (lease.ipv6Subnet === undefined) continue
       if (lease.ipv6Subnet.prefixLen === prefixLen) this.exact.add(lease.ipv6Subnet.ip)
@@ -82,7 +87,7 @@ function pick<T>(candidates: T[], random: () => number): T {
 }
 
 /** The first `limit` free IPv4 subnets from SubnetMin upward. */
-export function freeSubnets(config: NetworkConfig, leases: readonly Lease[], limit = FREE_SUBNET_CANDIDATES): Ip4Net[] {
+export function freeSubnets(config: NetworkConfig, leases: readonly SubnetHolder[], limit = FREE_SUBNET_CANDIDATES): Ip4Net[] {
   const occupied = new Occupied4(leases, config.subnetLen)
   const size = ip4NetSize(config.subnetLen)
   const free: Ip4Net[] = []
@@ -93,7 +98,7 @@ export function freeSubnets(config: NetworkConfig, leases: readonly Lease[], lim
   return free
 }
 
-export function freeIpv6Subnets(config: NetworkConfig, leases: readonly Lease[], limit = FREE_SUBNET_CANDIDATES): Ip6Net[] {
+export function freeIpv6Subnets(config: NetworkConfig, leases: readonly SubnetHolder[], limit = FREE_SUBNET_CANDIDATES): Ip6Net[] {
   const {ipv6SubnetMin: min, ipv6SubnetMax: max, ipv6SubnetLen: len} = config
   if (min === undefined || max === undefined || len === undefined) return []
   const occupied = new Occupied6(leases, len)
@@ -124,9 +129,10 @@ export function chooseSubnet(input: ChooseSubnetInput): Result<SubnetChoice> {
   if (reused !== undefined) return ok({kind: 'reuse', lease: reused, staleLeases})
 
   // 2. the previous subnet.env's subnet. Stale leases still count as taken, as in flannel.
+  const holders: readonly SubnetHolder[] = [...leases, ...(input.unreadable ?? [])]
   const previous = input.previousSubnet
   if (previous !== undefined && leaseFitsConfig(config, {subnet: previous, ipv6Subnet: input.previousIpv6Subnet})) {
-    const taken = leases.some(
+    const taken = holders.some(
       (lease) =>
         ip4NetsOverlap(lease.subnet, previous) ||
         (input.previousIpv6Subnet !== undefined && lease.ipv6Subnet !== undefined && ip6NetsOverlap(lease.ipv6Subnet, input.previousIpv6Subnet)),
@@ -139,12 +145,12 @@ export function chooseSubnet(input: ChooseSubnetInput): Result<SubnetChoice> {
   }
 
   // 3. random among the first 100 free subnets
-  const free = freeSubnets(config, leases)
-  const free6 = config.enableIPv6 ? freeIpv6Subnets(config, leases) : []
+  const free = freeSubnets(config, holders)
+  const free6 = config.enableIPv6 ? freeIpv6Subnets(config, holders) : []
   if (free.length === 0) {
     return fail(
       'E_SUBNETS_EXHAUSTED',
-      `out of subnets: every /${config.subnetLen} from ${formatIp4(config.subnetMin)} to ${formatIp4(config.subnetMax)} in ${formatIp4Net(config.network)} is leased (${leases.length} leases)`,
+      `out of subnets: every /${config.subnetLen} from ${formatIp4(config.subnetMin)} to ${formatIp4(config.subnetMax)} in ${formatIp4Net(config.network)} is leased (${leases.length} leases${input.unreadable?.length ? `, ${input.unreadable.length} keys with malformed values` : ''})`,
     )
   }
   if (config.enableIPv6 && free6.length === 0) {

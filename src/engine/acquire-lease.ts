@@ -50,10 +50,11 @@ export async function acquireLease(input: AcquireLeaseInput): Promise<AcquiredLe
   const deletedStale: string[] = []
   const lost: string[] = []
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const {leases} = await store.listLeases()
+    const {leases, unreadable} = await store.listLeases()
     const choice = chooseSubnet({
       config,
       leases,
+      unreadable,
       previousSubnet: input.previousSubnet,
       previousIpv6Subnet: input.previousIpv6Subnet,
       publicIp,

@@ -3,8 +3,8 @@
 import {randomBytes} from 'node:crypto'
 import {FlanctlError} from '../core/errors.js'
 import {formatIp4Net, ip4NetContains, ip4NetEqual, ip4NetsOverlap} from '../core/ip4.js'
-import {hostGwLeaseAttrs, udpLeaseAttrs, vxlanLeaseAttrs} from '../core/lease-codec.js'
-import type {LeaseStore} from '../core/ports.js'
+import {hostGwLeaseAttrs, udpLeaseAttrs, vxlanBackendData, vxlanLeaseAttrs} from '../core/lease-codec.js'
+import type {LeaseList, LeaseStore, UnreadableLease} from '../core/ports.js'
 import type {Ip4Net, Lease, LeaseAttrs, NetworkConfig} from '../core/types.js'
 import {acquireLease, DEFAULT_LEASE_TTL_SECONDS as LEASE_TTL_SECONDS, type AcquiredLease} from './acquire-lease.js'
 import {readNetworkConfig} from './read-network-config.js'
@@ -19,11 +19,33 @@ function describeSelector(selector: LeaseSelector): string {
   return `public IP ${selector.publicIp}`
 }
 
-/** The lease for a subnet or a public IP (with its time left); E_NOT_FOUND naming what was looked for. */
+/** The key of a subnet whose value is malformed, when the selector names a subnet. */
+function unreadableFor(list: LeaseList, selector: LeaseSelector): UnreadableLease | undefined {
+  const subnet = selector.subnet
+  return subnet === undefined ? undefined : list.unreadable?.find((entry) => ip4NetEqual(entry.subnet, subnet))
+}
+
+function malformedError(entry: UnreadableLease): FlanctlError {
+  const shown = entry.value.length > 200 ? `${entry.value.slice(0, 200)}...` : entry.value
+  return new FlanctlError('E_BAD_DATA', `${entry.problem}; the value is ${JSON.stringify(shown)}`, {
+    hint: `\`flanctl lease release ${formatIp4Net(entry.subnet)}\` deletes the key (its host's agent then takes a lease again).`,
+  })
+}
+
+/**
+ * The lease for a subnet or a public IP (with its time left); E_NOT_FOUND naming what was looked
+ * for, E_BAD_DATA when the subnet's key holds a value that does not decode.
+ */
 export async function findLease(store: LeaseStore, selector: LeaseSelector): Promise<Lease> {
   const list = await store.listLeases({withTtl: true})
+  return leaseIn(list, store, selector)
+}
+
+function leaseIn(list: LeaseList, store: LeaseStore, selector: LeaseSelector): Lease {
   const matches = list.leases.filter((lease) =>
     selector.subnet !== undefined ? ip4NetEqual(lease.subnet, selector.subnet) : lease.attrs.publicIp === selector.publicIp)
+  const unreadable = unreadableFor(list, selector)
+  if (matches.length === 0 && unreadable !== undefined) throw malformedError(unreadable)
   if (matches.length === 0) {
     throw new FlanctlError('E_NOT_FOUND', `no lease for ${describeSelector(selector)} under ${store.prefix}/subnets (${store.description})`, {
       hint: '`flanctl subnets ls` lists the leases there are.',
@@ -44,10 +66,19 @@ export async function renewLeaseNow(store: LeaseStore, selector: LeaseSelector):
   return {lease: {...renewed, ttlSeconds: renewed.ttlSeconds ?? LEASE_TTL_SECONDS}, wasReservation: false}
 }
 
-export async function releaseLease(store: LeaseStore, selector: LeaseSelector): Promise<Lease> {
-  const lease = await findLease(store, selector)
+export type ReleasedLease = {lease: Lease; unreadable?: undefined} | {lease?: undefined; unreadable: UnreadableLease}
+
+/** Deletes the lease's key; a key whose value is malformed is deleted too (nothing else can fix it). */
+export async function releaseLease(store: LeaseStore, selector: LeaseSelector): Promise<ReleasedLease> {
+  const list = await store.listLeases({withTtl: true})
+  const unreadable = unreadableFor(list, selector)
+  if (unreadable !== undefined && !list.leases.some((lease) => ip4NetEqual(lease.subnet, unreadable.subnet))) {
+    await store.deleteLease(unreadable.key)
+    return {unreadable}
+  }
+  const lease = leaseIn(list, store, selector)
   await store.deleteLease(lease.key)
-  return lease
+  return {lease}
 }
 
 export interface ReserveOutcome {
@@ -72,7 +103,14 @@ export async function reserveSubnet(store: LeaseStore, subnet: Ip4Net, publicIp:
   if (subnet.ip < config.subnetMin || subnet.ip > config.subnetMax) {
     warnings.push(`subnet ${where} lies outside SubnetMin..SubnetMax of ${configKey}; it is reserved anyway`)
   }
-  const {leases} = await store.listLeases()
+  const list = await store.listLeases()
+  const unreadable = unreadableFor(list, {subnet})
+  if (unreadable !== undefined) {
+    throw new FlanctlError('E_CONFLICT', `subnet ${where} is held by ${unreadable.key}, whose value is malformed (${unreadable.problem})`, {
+      hint: `Release it first (\`flanctl lease release ${where}\`) if its host is gone.`,
+    })
+  }
+  const {leases} = list
   const previous = leases.find((lease) => ip4NetEqual(lease.subnet, subnet))
   const clash = leases.find((lease) => lease !== previous && ip4NetsOverlap(lease.subnet, subnet))
   if (clash !== undefined) {
@@ -135,7 +173,11 @@ function randomMac(): string {
 /** Takes a lease for a public IP with the agent's rules: its own lease, the previous subnet, or a free one. */
 export async function acquireLeaseFor(input: AcquireForInput): Promise<AcquiredLease> {
   const {config} = await readNetworkConfig(input.store)
-  const attrs = leaseAttrsFor(config, input.publicIp, input.vtepMac)
+  // a lease the public IP holds keeps its VtepMAC unless one is given: that host's device has it
+  const {leases} = await input.store.listLeases()
+  const held = leases.find((lease) => lease.attrs.publicIp === input.publicIp)
+  const vtepMac = input.vtepMac ?? (held === undefined ? undefined : vxlanBackendData(held.attrs)?.vtepMac)
+  const attrs = leaseAttrsFor(config, input.publicIp, vtepMac)
   return acquireLease({
     store: input.store,
     config,

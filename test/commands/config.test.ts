@@ -48,7 +48,7 @@ describe('config set', () => {
       config: {
         network: '10.5.0.0/16', subnetLen: 24, subnetMin: '10.5.1.0', subnetMax: '10.5.255.0', enableIPv4: true, enableIPv6: false,
         ipv6Network: null, ipv6SubnetLen: null, ipv6SubnetMin: null, ipv6SubnetMax: null, enableNFTables: false,
-        backend: {type: 'vxlan', vni: 1, port: 0, directRouting: false, mtu: 0},
+        backend: {type: 'vxlan', vni: 1, port: null, directRouting: false, mtu: null},
       },
       capacity: 255,
       leasesOutside: [],

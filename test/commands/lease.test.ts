@@ -63,6 +63,10 @@ test('acquire again for the same public IP reuses its lease (the agent\'s first 
   const view = json<{how: string; lease: LeaseJson}>(result)
   assert.equal(view.how, 'reuse')
   assert.equal(view.lease.subnet, first.subnet)
+  // without --vtep-mac the lease keeps its VtepMAC: the host's device still has it
+  const again = await runCli(['lease', 'acquire', '--public-ip', '192.0.2.11', ...at(), '--json'])
+  assert.equal(again.code, 0, again.stderr)
+  assert.equal(json<{lease: LeaseJson}>(again).lease.vtepMac, '0a:58:c0:00:02:0b')
 })
 
 test('acquire with --previous-subnet takes it when free; human output', async () => {
@@ -166,6 +170,31 @@ test('release: the key is gone; releasing it again is exit 7', async () => {
   assert.equal(reservation.code, 0, reservation.stderr)
   assert.equal(json<{released: LeaseJson}>(reservation).released.reservation, true)
   assert.equal(await inEtcd(`${P}/subnets/10.5.77.0-24`), undefined)
+})
+
+test('a key whose value is malformed: show is exit 9 naming it, acquire and reserve keep off it, release deletes it', async () => {
+  const key = `${P}/subnets/10.5.201.0-24`
+  await etcd.etcdctl(['put', key, '{not json'])
+  const show = await runCli(['lease', 'show', '10.5.201.0/24', ...at()])
+  assert.equal(show.code, 9)
+  assert.match(show.stderr, /^error \[E_BAD_DATA\] lease \/coreos\.com\/network\/subnets\/10\.5\.201\.0-24: lease value is not valid JSON.*; the value is "\{not json"\nhint: `flanctl lease release 10\.5\.201\.0\/24` deletes the key/)
+  // the previous subnet is taken by the malformed key: another one is chosen
+  const acquired = await runCli(['lease', 'acquire', '--public-ip', '192.0.2.40', '--previous-subnet', '10.5.201.0/24', ...at(), '--json'])
+  assert.equal(acquired.code, 0, acquired.stderr)
+  const taken = json<{how: string; lease: LeaseJson}>(acquired)
+  assert.equal(taken.how, 'new')
+  assert.notEqual(taken.lease.subnet, '10.5.201.0/24')
+  const reserve = await runCli(['lease', 'reserve', '10.5.201.0/24', '--public-ip', '192.0.2.41', ...at()])
+  assert.equal(reserve.code, 8)
+  assert.match(reserve.stderr, /is held by \/coreos\.com\/network\/subnets\/10\.5\.201\.0-24, whose value is malformed/)
+  assert.equal((await inEtcd(key))?.value, '{not json', 'nothing was written over it')
+  const release = await runCli(['lease', 'release', '10.5.201.0/24', ...at(), '--json'])
+  assert.equal(release.code, 0, release.stderr)
+  const released = json<{released: null; key: string; warnings: string[]}>(release)
+  assert.deepEqual({released: released.released, key: released.key}, {released: null, key})
+  assert.match(released.warnings[0], /lease value is not valid JSON.*; deleted all the same$/)
+  assert.equal(await inEtcd(key), undefined)
+  assert.equal((await runCli(['lease', 'release', taken.lease.subnet, ...at()])).code, 0)
 })
 
 test('acquire without a network config: exit 4 naming the key', async () => {

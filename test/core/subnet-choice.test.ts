@@ -121,6 +121,19 @@ test('out of subnets', () => {
   assert.equal(bad.error.code, 'E_USAGE')
 })
 
+test('a key whose value is malformed holds its subnet: never the previous subnet, never a free one', () => {
+  const small = config('{"Network":"10.1.0.0/28"}') // subnets .4, .8, .12 (.0 is skipped)
+  const unreadable = [{subnet: net('10.1.0.8/30')}]
+  const previous = chooseSubnet({config: small, leases: [], unreadable, previousSubnet: net('10.1.0.8/30'), publicIp: ME, random: last})
+  assert.ok(previous.ok)
+  assert.equal(previous.value.kind, 'new')
+  assert.equal(summary(previous.value).subnet, '10.1.0.12/30')
+  const full = chooseSubnet({config: small, leases: [lease('10.1.0.4/30', 'a'), lease('10.1.0.12/30', 'c')], unreadable, publicIp: ME, random: first})
+  assert.ok(!full.ok)
+  assert.equal(full.error.code, 'E_SUBNETS_EXHAUSTED')
+  assert.match(full.error.message, /\(2 leases, 1 keys with malformed values\)$/)
+})
+
 test('5,000 leases: the choice is free, fits the config, and skips every taken subnet', () => {
   const cfg = config('{"Network":"10.0.0.0/8"}')
   const leases: Lease[] = []

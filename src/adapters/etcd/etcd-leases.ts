@@ -4,7 +4,7 @@
 import type {IKeyValue} from 'etcd3'
 import {FlanctlError} from '../../core/errors.js'
 import {decodeLease, encodeLeaseAttrs} from '../../core/lease-codec.js'
-import type {LeaseList} from '../../core/ports.js'
+import type {LeaseList, UnreadableLease} from '../../core/ports.js'
 import {leaseKey, parseLeaseKey, subnetsPrefix} from '../../core/subnet-key.js'
 import type {Ip4Net, Lease, LeaseAttrs} from '../../core/types.js'
 import type {EtcdConnection} from './etcd-connection.js'
@@ -24,12 +24,20 @@ export async function listLeases(connection: EtcdConnection, options: {withTtl?:
   const ttls = options.withTtl ? await timesToLive(connection, kvs) : new Map<string, number>()
   const leases: Lease[] = []
   const warnings: string[] = []
+  const unreadable: UnreadableLease[] = []
   for (const kv of kvs) {
     const decoded = decodeKv(connection.prefix, kv, ttls.get(kv.lease))
-    if (decoded.ok) leases.push(decoded.value)
-    else warnings.push(decoded.error.message)
+    if (decoded.ok) {
+      leases.push(decoded.value)
+      continue
+    }
+    warnings.push(decoded.error.message)
+    // a good key with a bad value still holds its subnet: nobody may be given it
+    const key = kv.key.toString('utf8')
+    const parsed = parseLeaseKey(key, connection.prefix)
+    if (parsed.ok) unreadable.push({key, ...parsed.value, value: kv.value.toString('utf8'), problem: decoded.error.message})
   }
-  return {leases, warnings, revision}
+  return {leases, warnings, unreadable, revision}
 }
 
 /** Seconds left of each distinct etcd lease (0 when it expired meanwhile). */

@@ -7,7 +7,13 @@ import {withStore} from '../../cli/store-from-flags.js'
 import {leaseSelector} from '../../cli/subnet-arg.js'
 import {releaseLease} from '../../engine/lease-admin.js'
 
-export default class LeaseRelease extends FlanctlCommand<{released: LeaseDetailView}> {
+/** released: null when the key held a malformed value (deleted all the same; see the warning) */
+export interface LeaseReleased {
+  released: LeaseDetailView | null
+  key: string
+}
+
+export default class LeaseRelease extends FlanctlCommand<LeaseReleased> {
   static override summary = 'Delete a lease (or a reservation) from etcd, freeing its subnet.'
   static override description = 'A running agent that holds the lease stops when its lease is deleted; release the leases of hosts that are gone.'
   static override examples = [
@@ -21,14 +27,19 @@ export default class LeaseRelease extends FlanctlCommand<{released: LeaseDetailV
     ...etcdFlags,
   }
 
-  protected async execute(): Promise<{released: LeaseDetailView}> {
+  protected async execute(): Promise<LeaseReleased> {
     const {args, flags} = await this.parse(LeaseRelease)
     const selector = leaseSelector(args.subnet, flags['public-ip'])
-    const lease = await withStore(flags, (store) => releaseLease(store, selector), this.argv)
-    return {released: leaseDetailView(lease)}
+    const {lease, unreadable} = await withStore(flags, (store) => releaseLease(store, selector), this.argv)
+    if (unreadable !== undefined) {
+      this.addWarning(`${unreadable.problem}; deleted all the same`)
+      return {released: null, key: unreadable.key}
+    }
+    return {released: leaseDetailView(lease), key: lease.key}
   }
 
-  protected render(result: {released: LeaseDetailView}): string {
-    return `Released ${result.released.subnet} of ${result.released.publicIp} (deleted ${result.released.key})`
+  protected render(result: LeaseReleased): string {
+    if (result.released === null) return `Deleted ${result.key}`
+    return `Released ${result.released.subnet} of ${result.released.publicIp} (deleted ${result.key})`
   }
 }

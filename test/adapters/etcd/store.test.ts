@@ -197,6 +197,12 @@ describe('leases', () => {
     for (const key of ['not-a-subnet', '10.5.11.0-32', '10.5.12.0-24', '10.5.13.0-24']) {
       assert.ok(list.warnings.some((w) => w.includes(`${PREFIX}/subnets/${key}`)), `a warning names ${key}: ${list.warnings.join(' | ')}`)
     }
+    // well-formed keys with bad values still hold their subnets
+    assert.deepEqual(list.unreadable?.map((u) => ({key: u.key, subnet: u.subnet, value: u.value})), [
+      {key: `${PREFIX}/subnets/10.5.12.0-24`, subnet: net('10.5.12.0/24'), value: '{"PublicIP":'},
+      {key: `${PREFIX}/subnets/10.5.13.0-24`, subnet: net('10.5.13.0/24'), value: '{"PublicIP":"999.1.1.1"}'},
+    ])
+    assert.match(list.unreadable![1].problem, /PublicIP: invalid IPv4 address/)
   })
 })
 
