@@ -117,7 +117,8 @@ export interface AgentResult {
   subnet?: string
 }
 
-const SUPPORTED_BACKENDS = ['vxlan', 'host-gw']
+// the backends `up` can program (core's SUPPORTED_BACKENDS are those a config may name; udp is not programmed yet)
+const AGENT_BACKENDS = ['vxlan', 'host-gw']
 
 /** Thrown inside runAgent when the signal aborts a step; runAgent turns it into a clean stop. */
 class Stopped extends Error {}
@@ -146,8 +147,8 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     const {config, key} = await Promise.race([configP, externalP.then(() => configP)])
     checkStop()
     const backendType = config.backend.type
-    if (!SUPPORTED_BACKENDS.includes(backendType)) {
-      throw new FlanctlError('E_INVALID_CONFIG', `backend ${backendType} in ${key} is not supported by flanctl up (supported: ${SUPPORTED_BACKENDS.join(', ')})`, {
+    if (!AGENT_BACKENDS.includes(backendType)) {
+      throw new FlanctlError('E_INVALID_CONFIG', `backend ${backendType} in ${key} is not supported by flanctl up (supported: ${AGENT_BACKENDS.join(', ')})`, {
         hint: `Set "Backend": {"Type": "vxlan"} with \`flanctl config set\`${backendType === 'udp' ? ' (a config without Backend means udp)' : ''}.`,
       })
     }
