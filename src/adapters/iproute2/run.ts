@@ -1,7 +1,7 @@
 // Running iproute2's `ip` and `bridge`, optionally inside a named network namespace (`-n NS`:
 // tests and the lab; the agent itself runs inside its namespace and passes none).
 import {FlanctlError} from '../../core/errors.js'
-import {runProgram, type ProgramResult} from '../process/run-program.js'
+import {runToCompletion} from '../process/run-program.js'
 
 export type Iproute2Tool = 'ip' | 'bridge'
 
@@ -25,16 +25,11 @@ export function commandLine(tool: Iproute2Tool, args: readonly string[], netns?:
 /** Runs the tool; resolves with its exit code and output, rejects only when it cannot be started. */
 export async function runTool(tool: Iproute2Tool, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const argv = [...(options.netns === undefined ? [] : ['-n', options.netns]), ...args]
-  const cannotRun = (why: string) =>
-    new FlanctlError('E_SYSTEM', `could not run ${commandLine(tool, args, options.netns)}: ${why}`, {hint: 'flanctl needs iproute2 (the ip and bridge commands) on PATH'})
-  let result: ProgramResult
-  try {
-    result = await runProgram(tool, argv, {input: options.input})
-  } catch (error) {
-    throw cannotRun((error as Error).message)
-  }
-  if (result.exitCode === undefined) throw cannotRun(`killed by ${result.signal}`)
-  return {exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr}
+  return runToCompletion(tool, argv, {
+    input: options.input,
+    shown: commandLine(tool, args, options.netns),
+    hint: 'flanctl needs iproute2 (the ip and bridge commands) on PATH',
+  })
 }
 
 /** Runs the tool and returns stdout; a non-zero exit is an E_SYSTEM error naming the command and its stderr. */

@@ -4,7 +4,7 @@
 // tables is touched. Optional netns (tests, lab) runs the tools through `ip netns exec`.
 import {FlanctlError} from '../../core/errors.js'
 import {restorePayload, ruleProblems, rulesTables, supportsRandomFully, type IptablesRule} from '../../core/masq-rules.js'
-import {runProgram, type ProgramResult} from '../process/run-program.js'
+import {runToCompletion} from '../process/run-program.js'
 
 export interface IptablesOptions {
   netns?: string
@@ -20,16 +20,12 @@ export interface EnsureRulesResult {
 async function run(command: string, args: readonly string[], options: IptablesOptions & {input?: string}): Promise<string> {
   const [file, argv] = options.netns === undefined ? [command, [...args]] : ['ip', ['netns', 'exec', options.netns, command, ...args]]
   const shown = [file, ...argv].join(' ')
-  const cannotRun = (why: string) =>
-    new FlanctlError('E_SYSTEM', `could not run ${shown}: ${why}`, {hint: 'flanctl needs iptables (iptables-save, iptables-restore) on PATH for --ip-masq and the forward rules'})
   // node:child_process, not execa: this runs on the agent's start-up path (see run-program.ts)
-  let result: ProgramResult
-  try {
-    result = await runProgram(file, argv, {input: options.input})
-  } catch (error) {
-    throw cannotRun((error as Error).message)
-  }
-  if (result.exitCode === undefined) throw cannotRun(`killed by ${result.signal}`)
+  const result = await runToCompletion(file, argv, {
+    input: options.input,
+    shown,
+    hint: 'flanctl needs iptables (iptables-save, iptables-restore) on PATH for --ip-masq and the forward rules',
+  })
   if (result.exitCode !== 0) {
     throw new FlanctlError('E_SYSTEM', `${shown} failed (exit ${result.exitCode}): ${result.stderr.trim() || 'no message'}`)
   }

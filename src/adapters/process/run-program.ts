@@ -3,6 +3,7 @@
 // execa, the project's usual runner, because loading execa (about 150 modules) takes longer than
 // all the ip and iptables commands of a start together; nothing here needs more than spawn.
 import {spawn} from 'node:child_process'
+import {FlanctlError} from '../../core/errors.js'
 
 export interface ProgramResult {
   /** undefined when the program was killed by a signal */
@@ -38,4 +39,26 @@ export function runProgram(file: string, args: readonly string[], options: Progr
     })
     child.stdin.end(options.input ?? '')
   })
+}
+
+export interface CompletedProgram {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+/**
+ * runProgram for callers that only deal in exit codes: a program that cannot be started, or is
+ * killed by a signal, is an E_SYSTEM error "could not run <shown>: why" with the caller's hint.
+ */
+export async function runToCompletion(file: string, args: readonly string[], options: ProgramOptions & {shown: string; hint: string}): Promise<CompletedProgram> {
+  const cannotRun = (why: string) => new FlanctlError('E_SYSTEM', `could not run ${options.shown}: ${why}`, {hint: options.hint})
+  let result: ProgramResult
+  try {
+    result = await runProgram(file, args, {input: options.input})
+  } catch (error) {
+    throw cannotRun((error as Error).message)
+  }
+  if (result.exitCode === undefined) throw cannotRun(`killed by ${result.signal}`)
+  return {exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr}
 }
