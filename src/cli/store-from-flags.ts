@@ -64,12 +64,13 @@ export async function storeOptionsFromFlags(flags: EtcdFlagValues, argv: readonl
 
 /**
  * The lease store for these flags. Close it when done (`await store.close()`). An unreachable
- * etcd fails here, unless `lazy` (the agent): then its first call fails, and the agent retries.
+ * etcd fails here, unless proveConnection is false (the agent): then its first call fails, and
+ * the agent retries.
  */
-export async function storeFromFlags(flags: EtcdFlagValues, argv: readonly string[] = process.argv, connect: 'prove' | 'lazy' = 'prove'): Promise<LeaseStore> {
+export async function storeFromFlags(flags: EtcdFlagValues, argv: readonly string[] = process.argv, connect: Pick<EtcdStoreOptions, 'proveConnection'> = {}): Promise<LeaseStore> {
   const options = await storeOptionsFromFlags(flags, argv)
   const {openEtcdStore} = await import('../adapters/etcd/index.js')
-  return openEtcdStore({...options, proveConnection: connect === 'prove'})
+  return openEtcdStore({...options, ...connect})
 }
 
 /** Runs `work` with a store and closes it afterwards, also on error. */

@@ -22,6 +22,8 @@ export interface AcquireLeaseInput {
   publicIp: string
   /** the lease value to publish */
   attrs: LeaseAttrs
+  /** the value to publish when our own lease is reused (default: attrs); `lease acquire` keeps its VtepMAC */
+  reusedAttrs?: (held: Lease) => LeaseAttrs
   /** FLANNEL_SUBNET of the previous subnet.env, host bits masked */
   previousSubnet?: Ip4Net
   previousIpv6Subnet?: Ip6Net
@@ -69,7 +71,7 @@ export async function acquireLease(input: AcquireLeaseInput): Promise<AcquiredLe
     }
     if (chosen.kind === 'reuse') {
       // the value is refreshed (a new VtepMAC after a reboot); a reservation stays a reservation
-      const lease = await store.renewLease(chosen.lease, attrs, ttlSeconds)
+      const lease = await store.renewLease(chosen.lease, input.reusedAttrs?.(chosen.lease) ?? attrs, ttlSeconds)
       return {lease, how: 'reuse', deletedStale}
     }
     const made = await store.createLease(chosen.subnet, attrs, ttlSeconds)

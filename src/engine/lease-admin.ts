@@ -37,15 +37,19 @@ function malformedError(entry: UnreadableLease): FlanctlError {
  * for, E_BAD_DATA when the subnet's key holds a value that does not decode.
  */
 export async function findLease(store: LeaseStore, selector: LeaseSelector): Promise<Lease> {
-  const list = await store.listLeases({withTtl: true})
-  return leaseIn(list, store, selector)
+  const found = lookUp(await store.listLeases({withTtl: true}), store, selector)
+  if (found.unreadable !== undefined) throw malformedError(found.unreadable)
+  return found.lease
 }
 
-function leaseIn(list: LeaseList, store: LeaseStore, selector: LeaseSelector): Lease {
+export type FoundLease = {lease: Lease; unreadable?: undefined} | {lease?: undefined; unreadable: UnreadableLease}
+
+/** What holds the selected key: a lease, or (by subnet only) a key whose value is malformed. */
+function lookUp(list: LeaseList, store: LeaseStore, selector: LeaseSelector): FoundLease {
   const matches = list.leases.filter((lease) =>
     selector.subnet !== undefined ? ip4NetEqual(lease.subnet, selector.subnet) : lease.attrs.publicIp === selector.publicIp)
   const unreadable = unreadableFor(list, selector)
-  if (matches.length === 0 && unreadable !== undefined) throw malformedError(unreadable)
+  if (matches.length === 0 && unreadable !== undefined) return {unreadable}
   if (matches.length === 0) {
     throw new FlanctlError('E_NOT_FOUND', `no lease for ${describeSelector(selector)} under ${store.prefix}/subnets (${store.description})`, {
       hint: '`flanctl subnets ls` lists the leases there are.',
@@ -56,7 +60,7 @@ function leaseIn(list: LeaseList, store: LeaseStore, selector: LeaseSelector): L
       hint: 'Name the lease by its subnet instead.',
     })
   }
-  return matches[0]
+  return {lease: matches[0]}
 }
 
 export async function renewLeaseNow(store: LeaseStore, selector: LeaseSelector): Promise<{lease: Lease; wasReservation: boolean}> {
@@ -66,19 +70,11 @@ export async function renewLeaseNow(store: LeaseStore, selector: LeaseSelector):
   return {lease: {...renewed, ttlSeconds: renewed.ttlSeconds ?? LEASE_TTL_SECONDS}, wasReservation: false}
 }
 
-export type ReleasedLease = {lease: Lease; unreadable?: undefined} | {lease?: undefined; unreadable: UnreadableLease}
-
 /** Deletes the lease's key; a key whose value is malformed is deleted too (nothing else can fix it). */
-export async function releaseLease(store: LeaseStore, selector: LeaseSelector): Promise<ReleasedLease> {
-  const list = await store.listLeases({withTtl: true})
-  const unreadable = unreadableFor(list, selector)
-  if (unreadable !== undefined && !list.leases.some((lease) => ip4NetEqual(lease.subnet, unreadable.subnet))) {
-    await store.deleteLease(unreadable.key)
-    return {unreadable}
-  }
-  const lease = leaseIn(list, store, selector)
-  await store.deleteLease(lease.key)
-  return {lease}
+export async function releaseLease(store: LeaseStore, selector: LeaseSelector): Promise<FoundLease> {
+  const found = lookUp(await store.listLeases({withTtl: true}), store, selector)
+  await store.deleteLease(found.lease !== undefined ? found.lease.key : found.unreadable.key)
+  return found
 }
 
 export interface ReserveOutcome {
@@ -173,16 +169,13 @@ function randomMac(): string {
 /** Takes a lease for a public IP with the agent's rules: its own lease, the previous subnet, or a free one. */
 export async function acquireLeaseFor(input: AcquireForInput): Promise<AcquiredLease> {
   const {config} = await readNetworkConfig(input.store)
-  // a lease the public IP holds keeps its VtepMAC unless one is given: that host's device has it
-  const {leases} = await input.store.listLeases()
-  const held = leases.find((lease) => lease.attrs.publicIp === input.publicIp)
-  const vtepMac = input.vtepMac ?? (held === undefined ? undefined : vxlanBackendData(held.attrs)?.vtepMac)
-  const attrs = leaseAttrsFor(config, input.publicIp, vtepMac)
   return acquireLease({
     store: input.store,
     config,
     publicIp: input.publicIp,
-    attrs,
+    attrs: leaseAttrsFor(config, input.publicIp, input.vtepMac),
+    // a reused lease keeps its VtepMAC unless one is given: that host's device has it
+    reusedAttrs: (held) => leaseAttrsFor(config, input.publicIp, input.vtepMac ?? vxlanBackendData(held.attrs)?.vtepMac),
     previousSubnet: input.previousSubnet,
     random: input.random ?? Math.random,
     ttlSeconds: LEASE_TTL_SECONDS,

@@ -29,7 +29,7 @@ async function run(command: string, args: readonly string[], options: IptablesOp
   if (result.exitCode !== 0) {
     throw new FlanctlError('E_SYSTEM', `${shown} failed (exit ${result.exitCode}): ${result.stderr.trim() || 'no message'}`)
   }
-  return result.stdout.replace(/\r?\n$/, '') // without its final newline, as execa returned it
+  return result.stdout.replace(/\r?\n$/, '') // without its final newline: callers split and compare lines
 }
 
 /** Whether this iptables has MASQUERADE --random-fully (1.6.2 and later), from `iptables --version`. */
