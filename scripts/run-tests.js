@@ -4,7 +4,7 @@ import {readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {spawnSync} from 'node:child_process'
 
-const tiers = ['core', 'engine', 'adapters', 'commands', 'e2e']
+const tiers = ['core', 'backends', 'engine', 'adapters', 'commands', 'e2e']
 const only = process.argv.slice(2)
 const wanted = only.length > 0 ? only : tiers
 

@@ -1,51 +1,45 @@
-// The kernel state flanctl owns, as plain data: routes, neighbours (ARP) and vxlan fdb entries.
-// Desired state comes from the backends (backend-vxlan, backend-host-gw), observed state from the
-// iproute2 adapter; plan() compares them by each entry's identity. IPv4 addresses are uint32
-// numbers (cheap maps for 5,000 leases); MAC addresses are lower-case "aa:bb:cc:dd:ee:ff".
-import {formatIp4, formatIp4Net} from './ip4.js'
-import type {Ip4Net} from './types.js'
+// The kernel state flanctl owns, as plain data, generic over the kinds of entry a backend
+// programs (vxlan: routes, neighbours, fdb entries; host-gw: routes). Each kind says what makes
+// an entry unique (at most one entry per identity can exist in the kernel), when two entries
+// program the same state, and where it goes in a pass (entries a route depends on are added
+// before it and removed after it). Desired state comes from a backend, observed state from that
+// backend's kernel port; plan() compares them. The kinds themselves live with their backends
+// (src/backends); core only knows their shape.
 
-/** `ip route replace <dst> via <via> dev <dev> [onlink]` in the main table. */
-export interface RouteEntry {
-  kind: 'route'
-  dst: Ip4Net
-  via: number
-  dev: string
-  onlink: boolean
+/** One kernel object; `kind` names its EntryKind. */
+export interface KernelEntry {
+  readonly kind: string
 }
 
-/** `ip neigh replace <ip> lladdr <lladdr> dev <dev> nud permanent` */
-export interface NeighEntry {
-  kind: 'neigh'
-  ip: number
-  lladdr: string
-  dev: string
-  /** desired entries are always permanent; an observed non-permanent one is the kernel's cache, never deleted */
-  permanent: boolean
+export interface EntryKind<E extends KernelEntry = KernelEntry> {
+  readonly name: E['kind']
+  /** lower ranks are replaced first and deleted last (an fdb entry before the route that needs it) */
+  readonly rank: number
+  /** unique per kernel object of this kind, e.g. "route 3323068160/24" */
+  id(entry: E): string
+  /** true when both would program the same kernel state */
+  equal(a: E, b: E): boolean
+  /** an observed entry plan may delete; default: all that observe reports */
+  deletable?(entry: E): boolean
+  /** iproute2-like text for logs: "route 198.18.7.0/24 via 198.18.7.0 dev flannel.1 onlink" */
+  format(entry: E): string
 }
 
-/** `bridge fdb replace <lladdr> dev <dev> dst <dst> self permanent` */
-export interface FdbEntry {
-  kind: 'fdb'
-  lladdr: string
-  dst: number
-  dev: string
+/** The kinds of one backend, looked up by name. */
+export type EntryKinds = ReadonlyMap<string, EntryKind>
+
+export function entryKinds(kinds: readonly EntryKind[]): EntryKinds {
+  return new Map(kinds.map((kind) => [kind.name, kind]))
 }
 
-export type DataplaneEntry = RouteEntry | NeighEntry | FdbEntry
-
-export interface DataplaneState {
-  routes: RouteEntry[]
-  neighs: NeighEntry[]
-  fdb: FdbEntry[]
-}
+export type DataplaneState = readonly KernelEntry[]
 
 export type OpVerb = 'replace' | 'delete'
 
 /** One idempotent change: `replace` creates or overwrites, `delete` of an absent entry is success. */
-export interface Op {
+export interface Op<E extends KernelEntry = KernelEntry> {
   verb: OpVerb
-  entry: DataplaneEntry
+  entry: E
 }
 
 /** What a backend wants programmed, plus the leases it had to skip (one message each, for the log). */
@@ -57,67 +51,28 @@ export interface DesiredState {
 /**
  * The kernel side as the reconcile loop sees it. observe() reads only what flanctl owns;
  * apply() runs all ops of a pass in one batch per tool and rejects (FlanctlError E_SYSTEM) when
- * any op did not take effect. Implemented by src/adapters/iproute2 (createIproute2Dataplane);
- * engine tests use a fake.
+ * any op did not take effect. Each backend builds its own; engine tests use a fake.
  */
 export interface Dataplane {
+  readonly kinds: EntryKinds
   observe(): Promise<DataplaneState>
   apply(ops: readonly Op[]): Promise<void>
 }
 
-export function emptyDataplaneState(): DataplaneState {
-  return {routes: [], neighs: [], fdb: []}
+export function kindOf(kinds: EntryKinds, entry: KernelEntry): EntryKind {
+  const kind = kinds.get(entry.kind)
+  if (kind === undefined) throw new Error(`no entry kind ${JSON.stringify(entry.kind)} (known: ${[...kinds.keys()].join(', ')})`)
+  return kind
 }
 
-/**
- * The stable identity of an entry: at most one entry per identity can exist in the kernel.
- * A route is keyed by its destination (one route per prefix in the main table), a neighbour by
- * device and address, an fdb entry by device and MAC (flannel keeps one remote per VTEP MAC).
- * Addresses appear as their uint32 numbers (cheap to build for 15,000 entries a pass):
- * "route 3323068160/24", "neigh flannel.1 3323068160", "fdb flannel.1 0a:00:00:00:00:07".
- */
-export function entryId(entry: DataplaneEntry): string {
-  switch (entry.kind) {
-    case 'route':
-      return `route ${entry.dst.ip}/${entry.dst.prefixLen}`
-    case 'neigh':
-      return `neigh ${entry.dev} ${entry.ip}`
-    case 'fdb':
-      return `fdb ${entry.dev} ${entry.lladdr}`
-  }
+export function entryId(kinds: EntryKinds, entry: KernelEntry): string {
+  return kindOf(kinds, entry).id(entry)
 }
 
-/** true when both entries would program the same kernel state. */
-export function entriesEqual(a: DataplaneEntry, b: DataplaneEntry): boolean {
-  switch (a.kind) {
-    case 'route':
-      return (
-        b.kind === 'route' &&
-        a.dst.ip === b.dst.ip &&
-        a.dst.prefixLen === b.dst.prefixLen &&
-        a.via === b.via &&
-        a.dev === b.dev &&
-        a.onlink === b.onlink
-      )
-    case 'neigh':
-      return b.kind === 'neigh' && a.ip === b.ip && a.lladdr === b.lladdr && a.dev === b.dev && a.permanent === b.permanent
-    case 'fdb':
-      return b.kind === 'fdb' && a.lladdr === b.lladdr && a.dst === b.dst && a.dev === b.dev
-  }
+export function formatEntry(kinds: EntryKinds, entry: KernelEntry): string {
+  return kindOf(kinds, entry).format(entry)
 }
 
-/** iproute2-like text for logs and messages: "route 198.18.7.0/24 via 198.18.7.0 dev flannel.1 onlink". */
-export function formatEntry(entry: DataplaneEntry): string {
-  switch (entry.kind) {
-    case 'route':
-      return `route ${formatIp4Net(entry.dst)} via ${formatIp4(entry.via)} dev ${entry.dev}${entry.onlink ? ' onlink' : ''}`
-    case 'neigh':
-      return `neigh ${formatIp4(entry.ip)} lladdr ${entry.lladdr} dev ${entry.dev}${entry.permanent ? ' nud permanent' : ''}`
-    case 'fdb':
-      return `fdb ${entry.lladdr} dev ${entry.dev} dst ${formatIp4(entry.dst)}`
-  }
-}
-
-export function formatOp(op: Op): string {
-  return `${op.verb} ${formatEntry(op.entry)}`
+export function formatOp(kinds: EntryKinds, op: Op): string {
+  return `${op.verb} ${formatEntry(kinds, op.entry)}`
 }

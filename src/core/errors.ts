@@ -4,7 +4,8 @@ export const EXIT_CODES = {
   E_USAGE: 2, // bad flag, argument or input file
   E_INVALID_CONFIG: 3, // network config rejected by flannel's rules
   E_NO_CONFIG: 4, // no network config at <prefix>/config
-  E_ETCD_UNREACHABLE: 5, // endpoints refused, timed out, TLS or auth failure
+  E_ETCD_UNREACHABLE: 5, // endpoints refused, timed out or dropped: worth waiting for
+  E_ETCD_ACCESS: 5, // etcd answered but refused us: wrong password, rejected certificate, no permission
   E_SUBNETS_EXHAUSTED: 6, // out of subnets
   E_NOT_FOUND: 7, // a lease, file or key that was asked for does not exist
   E_CONFLICT: 8, // lost a race / the key exists already

@@ -7,7 +7,8 @@ import {formatIp4, parseIp4} from './ip4.js'
 import {formatIp6, parseIp6} from './ip6.js'
 import {fail, ok, type Result} from './result.js'
 import {parseLeaseKey} from './subnet-key.js'
-import type {Lease, LeaseAttrs, VxlanBackendData} from './types.js'
+import {describeJson as describe, foldKeys, isPlainObject} from './go-json.js'
+import {UNNAMED_BACKEND, type Lease, type LeaseAttrs} from './types.js'
 
 /** Go's json.Marshal escapes these even inside strings (HTML safety); they only occur inside strings. */
 function goEscape(json: string): string {
@@ -32,23 +33,6 @@ export function encodeLeaseAttrs(attrs: LeaseAttrs): string {
   const v6Data = rawJson(attrs.backendV6Data)
   if (v6Data !== undefined) out += `,"BackendV6Data":${v6Data}`
   return goEscape(`${out}}`)
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return 'an object'
-  return JSON.stringify(value)
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function foldKeys(object: Record<string, unknown>): Map<string, unknown> {
-  const fields = new Map<string, unknown>()
-  for (const [key, value] of Object.entries(object)) fields.set(key.toLowerCase(), value)
-  return fields
 }
 
 /** Decodes a lease value; `source` (usually the etcd key) starts every message. Never throws. */
@@ -115,56 +99,7 @@ export function decodeLease(raw: RawLease): Result<Lease> {
   return ok(lease)
 }
 
-// Go's ParseMAC spellings for a 6-byte address: colons, dashes (one kind throughout) or dotted quads
-const MAC_SEPARATED = /^([0-9a-f]{2})([:-])([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})$/i
-const MAC_DOTTED = /^([0-9a-f]{2})([0-9a-f]{2})\.([0-9a-f]{2})([0-9a-f]{2})\.([0-9a-f]{2})([0-9a-f]{2})$/i
-
-/** "0a:58:..", "0A-58-..", "0a58.c000.020b" -> "0a:58:c0:00:02:0b"; undefined when not a 6-byte MAC. */
-export function parseMac(text: string): string | undefined {
-  const separated = MAC_SEPARATED.exec(text)
-  if (separated !== null) return [1, 3, 4, 5, 6, 7].map((i) => separated[i]).join(':').toLowerCase()
-  const dotted = MAC_DOTTED.exec(text)
-  if (dotted !== null) return dotted.slice(1, 7).join(':').toLowerCase()
-  return undefined
-}
-
-/** vxlan's BackendData ({"VNI":1,"VtepMAC":"..."}) with reasons when it is not usable. */
-export function decodeVxlanBackendData(attrs: LeaseAttrs, source: string): Result<VxlanBackendData> {
-  const bad = (why: string) => fail<VxlanBackendData>('E_BAD_DATA', `${source}: ${why}`)
-  if (attrs.backendType !== 'vxlan') return bad(`BackendType is ${attrs.backendType === undefined ? 'absent' : JSON.stringify(attrs.backendType)}, not "vxlan"`)
-  if (!isPlainObject(attrs.backendData)) return bad(`BackendData: expected an object with VNI and VtepMAC, got ${attrs.backendData === undefined ? 'nothing' : describe(attrs.backendData)}`)
-  const fields = foldKeys(attrs.backendData)
-  const vniValue = fields.get('vni')
-  let vni = 0
-  if (vniValue !== undefined && vniValue !== null) {
-    // flannel's vxlanLeaseAttrs.VNI is a uint16
-    if (typeof vniValue !== 'number' || !Number.isInteger(vniValue) || vniValue < 0 || vniValue > 0xffff) {
-      return bad(`BackendData.VNI: expected a whole number 0..65535, got ${describe(vniValue)}`)
-    }
-    vni = vniValue
-  }
-  const macValue = fields.get('vtepmac')
-  const vtepMac = typeof macValue === 'string' ? parseMac(macValue) : undefined
-  if (vtepMac === undefined) return bad(`BackendData.VtepMAC: invalid MAC address ${macValue === undefined ? '(missing)' : describe(macValue)}`)
-  return ok({vni, vtepMac})
-}
-
-/** The vxlan data of a lease, or undefined when it is not a usable vxlan lease. */
-export function vxlanBackendData(attrs: LeaseAttrs): VxlanBackendData | undefined {
-  const decoded = decodeVxlanBackendData(attrs, 'lease')
-  return decoded.ok ? decoded.value : undefined
-}
-
-/** The attributes each backend publishes, exactly as flanneld fills them in. */
-export function vxlanLeaseAttrs(publicIp: string, data: VxlanBackendData): LeaseAttrs {
-  return {publicIp, publicIpv6: null, backendType: 'vxlan', backendData: {VNI: data.vni, VtepMAC: data.vtepMac}}
-}
-
-export function hostGwLeaseAttrs(publicIp: string): LeaseAttrs {
-  return {publicIp, publicIpv6: null, backendType: 'host-gw'}
-}
-
-/** udp writes no BackendType at all. */
-export function udpLeaseAttrs(publicIp: string): LeaseAttrs {
-  return {publicIp, publicIpv6: null}
+/** The backend a lease belongs to: its BackendType, or udp's when it has none. */
+export function leaseBackendType(attrs: LeaseAttrs): string {
+  return attrs.backendType ?? UNNAMED_BACKEND
 }

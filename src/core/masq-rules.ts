@@ -68,6 +68,22 @@ export function forwardRules(network: Ip4Net): IptablesRule[] {
   ]
 }
 
+export interface WantedRulesInput {
+  network: Ip4Net
+  /** this host's subnet */
+  subnet: Ip4Net
+  /** --ip-masq */
+  ipMasq: boolean
+  /** --iptables-forward-rules */
+  forwardRules: boolean
+  randomFully: boolean
+}
+
+/** The rules a host's agent keeps in place (and diagnose expects): masquerade with --ip-masq, then forward. */
+export function wantedRules(input: WantedRulesInput): IptablesRule[] {
+  return [...(input.ipMasq ? masqRules(input) : []), ...(input.forwardRules ? forwardRules(input.network) : [])]
+}
+
 function quote(token: string): string {
   return /^[^\s"'\\]+$/.test(token) ? token : `"${token.replace(/(["\\])/g, '\\$1')}"`
 }

@@ -4,66 +4,8 @@
 import {formatIp4, formatIp4Net, ip4Mask, ip4NetContains, ip4NetSize, parseIp4, parseIp4Net} from './ip4.js'
 import {formatIp6, formatIp6Net, ip6Mask, ip6NetContains, ip6NetSize, parseIp6, parseIp6Net} from './ip6.js'
 import {fail, ok, type Result} from './result.js'
-import type {BackendConfig, Ip4Net, Ip6Net, NetworkConfig} from './types.js'
-
-/** The backends flanctl can run; others decode fine (for `config get`) but the agent refuses them. */
-export const SUPPORTED_BACKENDS = ['vxlan', 'host-gw', 'udp'] as const
-
-export const VXLAN_DEFAULT_VNI = 1
-/** vxlan Port 0 means the kernel's default port */
-export const VXLAN_KERNEL_DEFAULT_PORT = 8472
-export const UDP_DEFAULT_PORT = 8285
-
-/** The backend options flanctl understands, per type, in their canonical spelling. */
-const KNOWN_BACKEND_KEYS: Record<string, string[]> = {
-  vxlan: ['Type', 'VNI', 'Port', 'DirectRouting', 'MTU'],
-  udp: ['Type', 'Port'],
-}
-
-type Fields = Map<string, unknown>
-
-class ConfigError {
-  constructor(readonly message: string) {}
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return 'an object'
-  return JSON.stringify(value)
-}
-
-/** Go's json matches field names case-insensitively and the last matching key wins. */
-function foldKeys(object: Record<string, unknown>): Fields {
-  const fields: Fields = new Map()
-  for (const [key, value] of Object.entries(object)) fields.set(key.toLowerCase(), value)
-  return fields
-}
-
-/** obj[key] = value, also for a key named "__proto__" (JSON allows it; plain assignment would not store it). */
-function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, {value, enumerable: true, writable: true, configurable: true})
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function bool(fields: Fields, name: string, fallback: boolean): boolean {
-  const value = fields.get(name.toLowerCase())
-  if (value === undefined || value === null) return fallback
-  if (typeof value !== 'boolean') throw new ConfigError(`${name}: expected true or false, got ${describe(value)}`)
-  return value
-}
-
-function uint(fields: Fields, name: string, prefix = ''): number {
-  const value = fields.get(name.toLowerCase())
-  if (value === undefined || value === null) return 0
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new ConfigError(`${prefix}${name}: expected a whole number >= 0, got ${describe(value)}`)
-  }
-  return value
-}
+import {boolField as bool, describeJson as describe, FieldError as ConfigError, foldKeys, isPlainObject, setOwn, uintField as uint, type Fields} from './go-json.js'
+import {UNNAMED_BACKEND, type BackendConfig, type Ip4Net, type Ip6Net, type NetworkConfig} from './types.js'
 
 /** Network / IPv6Network: Go's IP4Net/IP6Net UnmarshalJSON (ParseCIDR, host bits masked; null is an error). */
 function cidr4(fields: Fields, name: string): Ip4Net | undefined {
@@ -113,35 +55,21 @@ function checkBackendType(fields: Fields): void {
   }
 }
 
-/** Backend options, checked after the network rules (flannel reads them when the backend starts). */
-function decodeBackend(fields: Fields): BackendConfig {
-  if (!fields.has('backend')) {
-    // flannel's code (not its docs): no Backend means udp
-    return {type: 'udp', vni: 0, port: UDP_DEFAULT_PORT, directRouting: false, mtu: 0, raw: {}}
-  }
+/**
+ * The Backend object's type, lower-cased as flannel's backend manager does, and its options as
+ * given (raw). The options are decoded by the backend's module (src/backends), which fills in
+ * vni, port, directRouting and mtu.
+ */
+function backendOf(fields: Fields): BackendConfig {
+  const undecoded = (type: string, raw: Record<string, unknown>): BackendConfig => ({type, vni: 0, port: 0, directRouting: false, mtu: 0, raw})
+  if (!fields.has('backend')) return undecoded(UNNAMED_BACKEND, {})
   const value = fields.get('backend')
   if (!isPlainObject(value)) throw new ConfigError('Backend: is null; give an object such as {"Type": "vxlan"} or leave Backend out (udp)')
-  const options = foldKeys(value)
-  // flannel's backend manager lower-cases the type
-  const type = ((options.get('type') as string | null | undefined) ?? '').toLowerCase()
+  const type = ((foldKeys(value).get('type') as string | null | undefined) ?? '').toLowerCase()
   if (type === '') throw new ConfigError('Backend.Type: missing; set it to one of vxlan, host-gw, udp')
-  const known = (KNOWN_BACKEND_KEYS[type] ?? ['Type']).map((k) => k.toLowerCase())
   const raw: Record<string, unknown> = {}
-  for (const [key, option] of Object.entries(value)) {
-    if (!known.includes(key.toLowerCase())) setOwn(raw, key, option)
-  }
-  const backend: BackendConfig = {type, vni: 0, port: 0, directRouting: false, mtu: 0, raw}
-  if (type === 'vxlan') {
-    backend.vni = options.has('vni') && options.get('vni') !== null ? uint(options, 'VNI', 'Backend.') : VXLAN_DEFAULT_VNI
-    if (backend.vni > 0xffffff) throw new ConfigError(`Backend.VNI: ${backend.vni} is out of range (0..16777215)`)
-    backend.port = uint(options, 'Port', 'Backend.')
-    backend.directRouting = bool(options, 'DirectRouting', false)
-    backend.mtu = uint(options, 'MTU', 'Backend.')
-  } else if (type === 'udp') {
-    backend.port = uint(options, 'Port', 'Backend.') || UDP_DEFAULT_PORT
-  }
-  if (backend.port > 65535) throw new ConfigError(`Backend.Port: ${backend.port} is out of range (0..65535)`)
-  return backend
+  for (const [key, option] of Object.entries(value)) if (key.toLowerCase() !== 'type') setOwn(raw, key, option)
+  return undecoded(type, raw)
 }
 
 function checkIPv4(cfg: NetworkConfig): void {
@@ -221,7 +149,7 @@ function decodeObject(object: Record<string, unknown>): NetworkConfig {
     subnetMin: addr4(fields, 'SubnetMin'),
     subnetMax: addr4(fields, 'SubnetMax'),
     enableNFTables: bool(fields, 'EnableNFTables', false),
-    backend: {type: 'udp', vni: 0, port: 0, directRouting: false, mtu: 0, raw: {}},
+    backend: {type: UNNAMED_BACKEND, vni: 0, port: 0, directRouting: false, mtu: 0, raw: {}},
   }
   const network = cidr4(fields, 'Network')
   if (network !== undefined) cfg.network = network
@@ -241,16 +169,17 @@ function decodeObject(object: Record<string, unknown>): NetworkConfig {
     checkIPv6(cfg)
   }
   if (!cfg.enableIPv4 && !cfg.enableIPv6) throw new ConfigError('EnableIPv4 and EnableIPv6 are both false: nothing to set up')
-  cfg.backend = decodeBackend(fields)
+  cfg.backend = backendOf(fields)
   return cfg
 }
 
 /**
- * Decodes and validates a network config document. `source` names where the text came from
+ * Decodes and validates a network config document by flannel's network rules; the Backend's
+ * options are left to its module (src/backends/network-config.ts decodes the whole document). `source` names where the text came from
  * ("etcd key /coreos.com/network/config", "--file net.json") and starts every message.
  * Never throws: bad JSON is E_BAD_DATA, a config flannel would reject is E_INVALID_CONFIG.
  */
-export function decodeNetworkConfig(text: string, source: string): Result<NetworkConfig> {
+export function decodeNetworkRules(text: string, source: string): Result<NetworkConfig> {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -268,26 +197,11 @@ export function decodeNetworkConfig(text: string, source: string): Result<Networ
   }
 }
 
-/** The Backend object with flannel's field names: known options for the type, then the others as given. */
-export function encodeBackend(backend: BackendConfig): Record<string, unknown> {
-  const out: Record<string, unknown> = {Type: backend.type}
-  if (backend.type === 'vxlan') {
-    out.VNI = backend.vni
-    if (backend.port !== 0) out.Port = backend.port
-    if (backend.directRouting) out.DirectRouting = true
-    if (backend.mtu !== 0) out.MTU = backend.mtu
-  } else if (backend.type === 'udp') {
-    out.Port = backend.port
-  }
-  for (const [key, value] of Object.entries(backend.raw)) if (!Object.hasOwn(out, key)) setOwn(out, key, value)
-  return out
-}
-
 /**
  * Canonical JSON for a normalised config, with flannel's field names and the defaults filled in.
- * decodeNetworkConfig(encodeNetworkConfig(cfg)) gives cfg back.
+ * `backend` is the Backend object as its module encodes it.
  */
-export function encodeNetworkConfig(cfg: NetworkConfig): string {
+export function encodeNetworkConfig(cfg: NetworkConfig, backend: Record<string, unknown>): string {
   const out: Record<string, unknown> = {}
   if (cfg.network !== undefined) out.Network = formatIp4Net(cfg.network)
   if (cfg.subnetLen !== 0) out.SubnetLen = cfg.subnetLen
@@ -302,7 +216,7 @@ export function encodeNetworkConfig(cfg: NetworkConfig): string {
     if (cfg.ipv6SubnetMax) out.IPv6SubnetMax = formatIp6(cfg.ipv6SubnetMax)
   }
   if (cfg.enableNFTables) out.EnableNFTables = true
-  out.Backend = encodeBackend(cfg.backend)
+  out.Backend = backend
   return JSON.stringify(out)
 }
 
@@ -319,7 +233,7 @@ export function ipv6SubnetCapacity(cfg: NetworkConfig): bigint {
   return (max - min) / ip6NetSize(len) + 1n
 }
 
-/** Things flannel accepts but that will not work as the user probably expects. */
+/** Things flannel accepts but that will not work as the user probably expects (the backend's own: its module). */
 export function configWarnings(cfg: NetworkConfig): string[] {
   const warnings: string[] = []
   if (cfg.enableIPv4 && cfg.subnetMin > cfg.subnetMax) {
@@ -329,12 +243,6 @@ export function configWarnings(cfg: NetworkConfig): string[] {
     warnings.push(
       `IPv6SubnetMin ${formatIp6(cfg.ipv6SubnetMin)} is above IPv6SubnetMax ${formatIp6(cfg.ipv6SubnetMax)}: allocation will fail with out of subnets`,
     )
-  }
-  if (!(SUPPORTED_BACKENDS as readonly string[]).includes(cfg.backend.type)) {
-    warnings.push(`Backend.Type ${JSON.stringify(cfg.backend.type)} is not supported by flanctl (only ${SUPPORTED_BACKENDS.join(', ')}); flanctl up will refuse it`)
-  }
-  if (cfg.backend.type === 'vxlan' && cfg.backend.vni > 0xffff) {
-    warnings.push(`Backend.VNI ${cfg.backend.vni} does not fit in flannel's lease (a 16-bit VNI): flanneld peers will see VNI ${cfg.backend.vni & 0xffff}`)
   }
   return warnings
 }

@@ -1,49 +1,46 @@
-// plan(desired, observed): the ops that turn the observed kernel state into the desired one.
-// Both sides are indexed by identity (entryId), so a pass over 5,000 leases is a few map lookups
-// per entry. Replace what is missing or differs; delete what flanctl owns but no longer wants.
-// Applying the plan and planning again gives no ops (the verbs are idempotent).
-import {entriesEqual, entryId, type DataplaneEntry, type DataplaneState, type Op} from './dataplane-state.js'
+// plan(kinds, desired, observed): the ops that turn the observed kernel state into the desired
+// one. Both sides are indexed by identity (each kind's id), so a pass over 5,000 leases is a few
+// map lookups per entry. Replace what is missing or differs; delete what flanctl owns but no
+// longer wants. Applying the plan and planning again gives no ops (the verbs are idempotent).
+import {kindOf, type DataplaneState, type EntryKind, type EntryKinds, type KernelEntry, type Op} from './dataplane-state.js'
 
-/** An observed entry flanctl may delete: a non-permanent neighbour is the kernel's own cache. */
-function owned(entry: DataplaneEntry): boolean {
-  return entry.kind !== 'neigh' || entry.permanent
+interface Indexed {
+  kind: EntryKind
+  entry: KernelEntry
 }
 
-function index(entries: readonly DataplaneEntry[]): Map<string, DataplaneEntry> {
-  const byId = new Map<string, DataplaneEntry>()
+function index(kinds: EntryKinds, entries: DataplaneState): Map<string, Indexed> {
+  const byId = new Map<string, Indexed>()
   // The first entry of an identity wins: two leases wanting one key cannot both be programmed.
   for (const entry of entries) {
-    const id = entryId(entry)
-    if (!byId.has(id)) byId.set(id, entry)
+    const kind = kindOf(kinds, entry)
+    const id = kind.id(entry)
+    if (!byId.has(id)) byId.set(id, {kind, entry})
   }
   return byId
 }
 
-/** Replaces for what is missing or differs, deletes for what is owned and unwanted: one kind of entry. */
-function diff(desired: readonly DataplaneEntry[], observed: readonly DataplaneEntry[]): {replace: Op[]; delete: Op[]} {
-  const want = index(desired)
-  const have = index(observed)
-  const replace: Op[] = []
-  const remove: Op[] = []
-  for (const [id, entry] of want) {
-    const current = have.get(id)
-    if (current === undefined || !entriesEqual(current, entry)) replace.push({verb: 'replace', entry})
-  }
-  for (const [id, entry] of have) {
-    if (!want.has(id) && owned(entry)) remove.push({verb: 'delete', entry})
-  }
-  return {replace, delete: remove}
-}
-
 /**
- * Ops in the order they are safe to run: fdb and neighbour before the route that uses them (as
- * flannel adds them), and on removal the route before its neighbour and fdb entry.
+ * Ops in the order they are safe to run: replaces by rising rank (fdb and neighbour before the
+ * route that uses them, as flannel adds them), then deletes by falling rank (the route before
+ * its neighbour and fdb entry).
  */
-export function plan(desired: DataplaneState, observed: DataplaneState): Op[] {
-  const fdb = diff(desired.fdb, observed.fdb)
-  const neighs = diff(desired.neighs, observed.neighs)
-  const routes = diff(desired.routes, observed.routes)
-  return [...fdb.replace, ...neighs.replace, ...routes.replace, ...routes.delete, ...neighs.delete, ...fdb.delete]
+export function plan(kinds: EntryKinds, desired: DataplaneState, observed: DataplaneState): Op[] {
+  const want = index(kinds, desired)
+  const have = index(kinds, observed)
+  const replace: Array<{rank: number; op: Op}> = []
+  const remove: Array<{rank: number; op: Op}> = []
+  for (const [id, {kind, entry}] of want) {
+    const current = have.get(id)
+    if (current === undefined || !kind.equal(current.entry, entry)) replace.push({rank: kind.rank, op: {verb: 'replace', entry}})
+  }
+  for (const [id, {kind, entry}] of have) {
+    if (!want.has(id) && (kind.deletable?.(entry) ?? true)) remove.push({rank: kind.rank, op: {verb: 'delete', entry}})
+  }
+  // stable sorts: within a kind, the order of the desired (or observed) state is kept
+  replace.sort((a, b) => a.rank - b.rank)
+  remove.sort((a, b) => b.rank - a.rank)
+  return [...replace, ...remove].map((r) => r.op)
 }
 
 /** Counts for a log line: "pass applied 3 changes (3 replace, 0 delete)". */

@@ -1,6 +1,6 @@
-// The two seams between the engine and the outside world, as types only: the lease store (etcd)
-// and the data plane (kernel). The engine is written against these; adapters implement them;
-// engine tests use fakes of them.
+// The lease store (etcd) as the engine sees it, as types only: the etcd adapter implements it,
+// engine tests use a fake. (The kernel's port is each backend's Dataplane, core/dataplane-state.ts,
+// and BackendPlatform, src/backends/platform.ts.)
 import type {Ip4Net, Ip6Net, Lease, LeaseAttrs} from './types.js'
 
 /** A key that names a subnet but whose value does not decode: its subnet is taken all the same. */

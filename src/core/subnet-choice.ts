@@ -3,6 +3,7 @@
 //   2. the subnet of the previous subnet.env, if it is free and fits the config;
 //   3. one at random among the first 100 free subnets from SubnetMin upward.
 // Pure: the random source is passed in; the caller deletes staleLeases and writes the lease.
+import {ownLeases} from './peers.js'
 import {formatIp4, formatIp4Net, ip4NetSize, ip4NetsOverlap, parseIp4} from './ip4.js'
 import {formatIp6, ip6NetSize, ip6NetsOverlap} from './ip6.js'
 import {fail, ok, type Result} from './result.js'
@@ -120,7 +121,7 @@ export function chooseSubnet(input: ChooseSubnetInput): Result<SubnetChoice> {
   if (publicIp === undefined) return fail('E_USAGE', `invalid public IP ${JSON.stringify(input.publicIp)}: expected an IPv4 address`)
 
   // 1. our own leases, found by PublicIP
-  const own = leases.filter((lease) => parseIp4(lease.attrs.publicIp) === publicIp)
+  const own = ownLeases(leases, publicIp)
   const fitting = own.filter((lease) => leaseFitsConfig(config, lease))
   // a reservation is preferred: it must stay the host's subnet
   const reused = fitting.find((lease) => lease.reservation) ?? fitting[0]

@@ -15,6 +15,12 @@ export interface Ip6Net {
 
 export type BackendType = 'vxlan' | 'host-gw' | 'udp' | (string & {})
 
+/**
+ * flannel's udp backend is the one left unnamed: a config without Backend runs it (flannel's
+ * code; its docs say vxlan), and its leases carry no BackendType.
+ */
+export const UNNAMED_BACKEND = 'udp'
+
 /** The `Backend` object of the network config, normalised. Unknown options stay in `raw`. */
 export interface BackendConfig {
   type: BackendType
@@ -54,6 +60,9 @@ export interface LeaseAttrs {
   backendV6Data?: unknown
 }
 
+/** flannel's lease TTL: 24 h, renewed before it runs out */
+export const LEASE_TTL_SECONDS = 86_400
+
 /** A lease as stored in etcd. */
 export interface Lease {
   /** the full etcd key */
@@ -69,8 +78,3 @@ export interface Lease {
   reservation: boolean
 }
 
-/** vxlan's BackendData. */
-export interface VxlanBackendData {
-  vni: number
-  vtepMac: string
-}

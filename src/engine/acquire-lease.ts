@@ -5,12 +5,9 @@
 // another host just means listing and choosing again, a bounded number of times.
 import {FlanctlError} from '../core/errors.js'
 import {formatIp4Net} from '../core/ip4.js'
-import type {LeaseStore} from '../core/ports.js'
+import type {LeaseList, LeaseStore} from '../core/ports.js'
 import {chooseSubnet} from '../core/subnet-choice.js'
-import type {Ip4Net, Ip6Net, Lease, LeaseAttrs, NetworkConfig} from '../core/types.js'
-
-/** flannel's lease TTL: 24 h */
-export const DEFAULT_LEASE_TTL_SECONDS = 86_400
+import {LEASE_TTL_SECONDS, type Ip4Net, type Ip6Net, type Lease, type LeaseAttrs, type NetworkConfig} from '../core/types.js'
 
 /** flannel's raceRetries */
 export const MAX_ACQUIRE_ATTEMPTS = 10
@@ -43,16 +40,25 @@ export interface AcquiredLease {
   how: 'reuse' | 'previous' | 'new'
   /** keys of our old leases that no longer fit the config and were deleted */
   deletedStale: string[]
+  /** the leases as listed for the choice, with ours as it is now: the agent's first view of its peers */
+  list: LeaseList
+}
+
+/** The list with our lease put in (created or refreshed after the list was read) and deleted stale keys taken out. */
+function withOwnLease(list: LeaseList, lease: Lease, deleted: readonly string[]): LeaseList {
+  const gone = new Set([lease.key, ...deleted])
+  return {...list, leases: [...list.leases.filter((l) => !gone.has(l.key)), lease]}
 }
 
 export async function acquireLease(input: AcquireLeaseInput): Promise<AcquiredLease> {
   const {store, config, publicIp, attrs} = input
-  const ttlSeconds = input.ttlSeconds ?? DEFAULT_LEASE_TTL_SECONDS
+  const ttlSeconds = input.ttlSeconds ?? LEASE_TTL_SECONDS
   const maxAttempts = input.maxAttempts ?? MAX_ACQUIRE_ATTEMPTS
   const deletedStale: string[] = []
   const lost: string[] = []
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const {leases, unreadable} = await store.listLeases()
+    const list = await store.listLeases()
+    const {leases, unreadable} = list
     const choice = chooseSubnet({
       config,
       leases,
@@ -72,10 +78,10 @@ export async function acquireLease(input: AcquireLeaseInput): Promise<AcquiredLe
     if (chosen.kind === 'reuse') {
       // the value is refreshed (a new VtepMAC after a reboot); a reservation stays a reservation
       const lease = await store.renewLease(chosen.lease, input.reusedAttrs?.(chosen.lease) ?? attrs, ttlSeconds)
-      return {lease, how: 'reuse', deletedStale}
+      return {lease, how: 'reuse', deletedStale, list: withOwnLease(list, lease, deletedStale)}
     }
     const made = await store.createLease(chosen.subnet, attrs, ttlSeconds)
-    if (made.created) return {lease: made.lease, how: chosen.kind, deletedStale}
+    if (made.created) return {lease: made.lease, how: chosen.kind, deletedStale, list: withOwnLease(list, made.lease, deletedStale)}
     lost.push(formatIp4Net(chosen.subnet))
     input.log?.(`subnet ${formatIp4Net(chosen.subnet)} was taken by another host meanwhile; choosing again`)
   }

@@ -1,5 +1,6 @@
-// The engine's only timers. Everything that waits (reconcile passes, backoff, resync, lease
-// renewal, config retries) asks a Clock, so engine tests drive time with a fake one.
+// Time for the engine. Everything in it that waits (reconcile passes, backoff, resync, lease
+// renewal, config retries, the rules' grace period) asks a Clock, so engine tests drive time
+// with a fake one. (Child processes' own timeouts are the process runner's, in real time.)
 
 export interface Timer {
   cancel(): void

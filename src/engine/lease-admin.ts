@@ -1,12 +1,14 @@
 // What `flanctl lease` does to single leases: find one (by subnet or public IP), renew, release,
 // and turn a subnet into a reservation for a public IP or back into an ordinary lease.
-import {randomBytes} from 'node:crypto'
+import {findBackend} from '../backends/registry.js'
+import {vxlanBackendData} from '../backends/vxlan/lease-data.js'
 import {FlanctlError} from '../core/errors.js'
 import {formatIp4Net, ip4NetContains, ip4NetEqual, ip4NetsOverlap} from '../core/ip4.js'
-import {hostGwLeaseAttrs, udpLeaseAttrs, vxlanBackendData, vxlanLeaseAttrs} from '../core/lease-codec.js'
+import {randomMac} from '../core/mac.js'
 import type {LeaseList, LeaseStore, UnreadableLease} from '../core/ports.js'
-import type {Ip4Net, Lease, LeaseAttrs, NetworkConfig} from '../core/types.js'
-import {acquireLease, DEFAULT_LEASE_TTL_SECONDS as LEASE_TTL_SECONDS, type AcquiredLease} from './acquire-lease.js'
+import {LEASE_TTL_SECONDS, UNNAMED_BACKEND, type Ip4Net, type Lease, type LeaseAttrs, type NetworkConfig} from '../core/types.js'
+import {acquireLease, type AcquiredLease} from './acquire-lease.js'
+import {cryptoRandom} from './crypto-random.js'
 import {readNetworkConfig} from './read-network-config.js'
 
 export interface LeaseSelector {
@@ -126,7 +128,7 @@ export async function reserveSubnet(store: LeaseStore, subnet: Ip4Net, publicIp:
     publicIp,
     publicIpv6: null,
     // flannel writes no BackendType for udp
-    ...(config.backend.type === 'udp' ? {} : {backendType: config.backend.type}),
+    ...(config.backend.type === UNNAMED_BACKEND ? {} : {backendType: config.backend.type}),
   }
   const lease = await store.putReservation(subnet, attrs)
   return {lease, previous, warnings}
@@ -149,35 +151,26 @@ export interface AcquireForInput {
   random?: () => number
 }
 
-/** The lease value each backend publishes, as the agent will write it. */
-function leaseAttrsFor(config: NetworkConfig, publicIp: string, vtepMac: string | undefined): LeaseAttrs {
-  switch (config.backend.type) {
-    case 'vxlan': return vxlanLeaseAttrs(publicIp, {vni: config.backend.vni, vtepMac: vtepMac ?? randomMac()})
-    case 'udp': return udpLeaseAttrs(publicIp)
-    case 'host-gw': return hostGwLeaseAttrs(publicIp)
-    default: return {publicIp, publicIpv6: null, backendType: config.backend.type}
-  }
-}
-
-/** A unicast, locally administered MAC, as the kernel gives a new vxlan device. */
-function randomMac(): string {
-  const bytes = randomBytes(6)
-  bytes[0] = (bytes[0] & 0xfe) | 0x02
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(':')
+/** The lease value the config's backend publishes, as the agent will write it; an unknown backend: its type alone. */
+function leaseAttrsFor(config: NetworkConfig, publicIp: string, vtepMac: string | undefined, random: () => number): LeaseAttrs {
+  const backend = findBackend(config.backend.type)
+  if (backend === undefined) return {publicIp, publicIpv6: null, backendType: config.backend.type}
+  return backend.leaseAttrs(publicIp, config.backend, vtepMac ?? randomMac(random))
 }
 
 /** Takes a lease for a public IP with the agent's rules: its own lease, the previous subnet, or a free one. */
 export async function acquireLeaseFor(input: AcquireForInput): Promise<AcquiredLease> {
   const {config} = await readNetworkConfig(input.store)
+  const random = input.random ?? cryptoRandom
   return acquireLease({
     store: input.store,
     config,
     publicIp: input.publicIp,
-    attrs: leaseAttrsFor(config, input.publicIp, input.vtepMac),
+    attrs: leaseAttrsFor(config, input.publicIp, input.vtepMac, random),
     // a reused lease keeps its VtepMAC unless one is given: that host's device has it
-    reusedAttrs: (held) => leaseAttrsFor(config, input.publicIp, input.vtepMac ?? vxlanBackendData(held.attrs)?.vtepMac),
+    reusedAttrs: (held) => leaseAttrsFor(config, input.publicIp, input.vtepMac ?? vxlanBackendData(held.attrs)?.vtepMac, random),
     previousSubnet: input.previousSubnet,
-    random: input.random ?? Math.random,
+    random,
     ttlSeconds: LEASE_TTL_SECONDS,
   })
 }

@@ -6,6 +6,8 @@
 import type {Logger} from '../adapters/log/logger.js'
 import {formatIp4Net} from '../core/ip4.js'
 import type {LeaseList, LeaseWatchSink} from '../core/ports.js'
+import {leaseBackendType} from '../core/lease-codec.js'
+import {isPeer as isPeerOf} from '../core/peers.js'
 import type {Lease} from '../core/types.js'
 
 export interface LeaseBookOptions {
@@ -31,11 +33,6 @@ export interface LeaseBook extends LeaseWatchSink {
   load(list: LeaseList): void
 }
 
-/** flannel writes no BackendType for udp. */
-export function leaseBackendType(lease: Lease): string {
-  return lease.attrs.backendType ?? 'udp'
-}
-
 export function createLeaseBook(options: LeaseBookOptions): LeaseBook {
   const {ownKey, backendType, log, onChange, onOwnLeaseDeleted} = options
   const leases = new Map<string, Lease>()
@@ -44,9 +41,9 @@ export function createLeaseBook(options: LeaseBookOptions): LeaseBook {
   let watchHealthy = true
   const ignoredKeys = new Set<string>()
 
-  const isPeer = (lease: Lease): boolean => lease.key !== ownKey && leaseBackendType(lease) === backendType
+  const isPeer = (lease: Lease): boolean => isPeerOf(lease, {ownKey, backendType})
 
-  const describe = (lease: Lease) => ({subnet: formatIp4Net(lease.subnet), publicIp: lease.attrs.publicIp, backend: leaseBackendType(lease)})
+  const describe = (lease: Lease) => ({subnet: formatIp4Net(lease.subnet), publicIp: lease.attrs.publicIp, backend: leaseBackendType(lease.attrs)})
 
   const noteIgnored = (lease: Lease): void => {
     // once per key: a mixed-backend cluster is a mistake worth one line, not one per resync
@@ -56,7 +53,7 @@ export function createLeaseBook(options: LeaseBookOptions): LeaseBook {
   }
 
   const sameLease = (a: Lease, b: Lease): boolean =>
-    a.attrs.publicIp === b.attrs.publicIp && leaseBackendType(a) === leaseBackendType(b) && JSON.stringify(a.attrs.backendData) === JSON.stringify(b.attrs.backendData)
+    a.attrs.publicIp === b.attrs.publicIp && leaseBackendType(a.attrs) === leaseBackendType(b.attrs) && JSON.stringify(a.attrs.backendData) === JSON.stringify(b.attrs.backendData)
 
   /** Records one lease; logs and reports whether the peer set changed. */
   const put = (lease: Lease, quiet: boolean): boolean => {

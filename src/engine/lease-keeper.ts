@@ -5,10 +5,9 @@
 import type {Logger} from '../adapters/log/logger.js'
 import {formatIp4Net} from '../core/ip4.js'
 import type {LeaseStore} from '../core/ports.js'
-import type {Lease} from '../core/types.js'
+import {LEASE_TTL_SECONDS, type Lease} from '../core/types.js'
 import {formatDuration, type Clock, type Timer} from './clock.js'
 
-export const LEASE_TTL_SECONDS = 86_400
 export const DEFAULT_RENEW_MARGIN_MINUTES = 60
 export const RENEW_RETRY_MS = 60_000
 

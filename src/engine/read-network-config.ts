@@ -3,7 +3,7 @@
 // packages) versus /coreos.com/network (flannel's default) mix-up, which flannel reports only
 // as "Key not found".
 import {FlanctlError} from '../core/errors.js'
-import {decodeNetworkConfig} from '../core/network-config.js'
+import {decodeNetworkConfig} from '../backends/network-config.js'
 import type {LeaseStore} from '../core/ports.js'
 import {configKey} from '../core/subnet-key.js'
 import type {NetworkConfig} from '../core/types.js'

@@ -3,7 +3,8 @@
 // reaches etcd.
 import {FlanctlError} from '../core/errors.js'
 import {compareIp4Nets} from '../core/ip4.js'
-import {configWarnings, decodeNetworkConfig, subnetCapacity} from '../core/network-config.js'
+import {configWarnings, decodeNetworkConfig} from '../backends/network-config.js'
+import {subnetCapacity} from '../core/network-config.js'
 import type {LeaseStore} from '../core/ports.js'
 import {leaseFitsConfig} from '../core/subnet-choice.js'
 import {configKey} from '../core/subnet-key.js'

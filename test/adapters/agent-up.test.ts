@@ -169,6 +169,13 @@ test('flanctl up in a namespace: subnet.env, vxlan device, peer entries, rules, 
   assert.equal(probe('/healthz'), '200')
   assert.equal(probe('/readyz'), '200')
 
+  // a forward rule deleted by hand is put back at the next rules check, and the log says what was fixed
+  inHost('iptables', '-t', 'filter', '-F', 'FLANNEL-FWD')
+  const fixed = await eventually('the rules pass that fixed FLANNEL-FWD', () =>
+    records(agent).find((r) => r.msg === 'pass applied 1 change' && r.loop === 'rules' && /FLANNEL-FWD/.test(String(r.fixed))))
+  assert.match(String(fixed.fixed), /filter: chain FLANNEL-FWD differs/)
+  assert.match(inHost('iptables-save', '-t', 'filter'), /-A FLANNEL-FWD -s 198\.18\.0\.0\/16 -m comment --comment "flanneld forward" -j ACCEPT/)
+
   // a route deleted by hand comes back (resync), a lease deleted removes its entries
   ip('-n', HOST, 'route', 'del', '198.18.99.0/24')
   await eventually('the route to come back', () => ip('-n', HOST, 'route', 'show', '198.18.99.0/24').includes('flannel.1'))

@@ -2,8 +2,15 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {
-  decodeLease, decodeLeaseAttrs, decodeVxlanBackendData, encodeLeaseAttrs, hostGwLeaseAttrs, parseMac, udpLeaseAttrs, vxlanBackendData, vxlanLeaseAttrs,
+  decodeLease, decodeLeaseAttrs, encodeLeaseAttrs, leaseBackendType,
 } from '../../src/core/lease-codec.js'
+import {parseMac} from '../../src/core/mac.js'
+import {decodeVxlanBackendData, vxlanBackendData, vxlanLeaseAttrs} from '../../src/backends/vxlan/lease-data.js'
+import {hostGwBackend} from '../../src/backends/host-gw/index.js'
+import {udpBackend} from '../../src/backends/udp/index.js'
+
+const hostGwLeaseAttrs = (publicIp: string) => hostGwBackend.leaseAttrs(publicIp, {type: 'host-gw', vni: 0, port: 0, directRouting: false, mtu: 0, raw: {}}, '')
+const udpLeaseAttrs = (publicIp: string) => udpBackend.leaseAttrs(publicIp, {type: 'udp', vni: 0, port: 8285, directRouting: false, mtu: 0, raw: {}}, '')
 import type {LeaseAttrs} from '../../src/core/types.js'
 
 // what flanneld writes, byte for byte
@@ -167,4 +174,9 @@ test('fuzz: decodeLeaseAttrs / decodeLease never throw', () => {
       return check(text, '/coreos.com/network/subnets/10.5.52.0-24')
     },
   ), {numRuns: 1000})
+})
+
+test('a lease without BackendType is udp\'s', () => {
+  assert.equal(leaseBackendType({publicIp: '192.0.2.1', publicIpv6: null}), 'udp')
+  assert.equal(leaseBackendType({publicIp: '192.0.2.1', publicIpv6: null, backendType: 'host-gw'}), 'host-gw')
 })

@@ -1,7 +1,8 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import {configWarnings, decodeNetworkConfig, encodeNetworkConfig, ipv6SubnetCapacity, subnetCapacity} from '../../src/core/network-config.js'
+import {configWarnings, decodeNetworkConfig, encodeNetworkConfig} from '../../src/backends/network-config.js'
+import {ipv6SubnetCapacity, subnetCapacity} from '../../src/core/network-config.js'
 import {formatIp4, formatIp4Net} from '../../src/core/ip4.js'
 import {formatIp6, formatIp6Net} from '../../src/core/ip6.js'
 import type {NetworkConfig} from '../../src/core/types.js'
@@ -191,13 +192,18 @@ test('encodeNetworkConfig: canonical flannel field names', () => {
 
 test('subnetCapacity and configWarnings', () => {
   const table: Array<[string, number, RegExp[]]> = [
-    ['{"Network":"10.3.0.0/16"}', 255, []],
-    ['{"Network":"10.0.0.0/8"}', 65535, []],
-    ['{"Network":"10.1.0.0/28"}', 3, []],
-    ['{"Network":"10.3.0.0/16","SubnetMin":"10.3.5.0","SubnetMax":"10.3.8.0","SubnetLen":28}', 49, []],
-    ['{"Network":"10.3.0.0/16","SubnetMin":"10.3.5.0","SubnetMax":"10.3.5.0"}', 1, []],
-    ['{"Network":"10.1.0.0/16","SubnetMin":"10.1.9.0","SubnetMax":"10.1.3.0"}', 0, [/SubnetMin 10\.1\.9\.0 is above SubnetMax 10\.1\.3\.0: allocation will fail with out of subnets/]],
-    ['{"Network":"10.1.0.0/16","Backend":{"Type":"wireguard"}}', 255, [/not supported by flanctl/]],
+    ['{"Network":"10.3.0.0/16","Backend":{"Type":"vxlan"}}', 255, []],
+    ['{"Network":"10.0.0.0/8","Backend":{"Type":"host-gw"}}', 65535, []],
+    ['{"Network":"10.1.0.0/28","Backend":{"Type":"vxlan"}}', 3, []],
+    ['{"Network":"10.3.0.0/16","SubnetMin":"10.3.5.0","SubnetMax":"10.3.8.0","SubnetLen":28,"Backend":{"Type":"vxlan"}}', 49, []],
+    ['{"Network":"10.3.0.0/16","SubnetMin":"10.3.5.0","SubnetMax":"10.3.5.0","Backend":{"Type":"vxlan"}}', 1, []],
+    ['{"Network":"10.1.0.0/16","SubnetMin":"10.1.9.0","SubnetMax":"10.1.3.0","Backend":{"Type":"vxlan"}}', 0, [/SubnetMin 10\.1\.9\.0 is above SubnetMax 10\.1\.3\.0: allocation will fail with out of subnets/]],
+    ['{"Network":"10.1.0.0/16","Backend":{"Type":"wireguard"}}', 255, [/Backend.Type "wireguard" is not supported by flanctl \(it knows vxlan, host-gw, udp; flanctl up runs vxlan, host-gw\); flanctl up will refuse/]],
+    // a config without Backend means udp, which flanctl up cannot run yet
+    ['{"Network":"10.3.0.0/16"}', 255, [/Backend.Type "udp" \(what a config without Backend means\) is not supported by flanctl up yet/]],
+    ['{"Network":"10.3.0.0/16","Backend":{"Type":"udp","Port":7890}}', 255, [/Backend.Type "udp".*not supported by flanctl up yet/]],
+    ['{"Network":"10.3.0.0/16","EnableIPv6":true,"IPv6Network":"fc00::/48","Backend":{"Type":"vxlan"}}', 255, [/EnableIPv6: flanctl up does not program IPv6 yet.*will refuse/]],
+    ['{"Network":"10.3.0.0/16","EnableNFTables":true,"Backend":{"Type":"vxlan"}}', 255, [/EnableNFTables: .*iptables only.*will refuse/]],
     ['{"Network":"10.1.0.0/16","Backend":{"Type":"vxlan","VNI":70000}}', 255, [/16-bit VNI/]],
   ]
   for (const [text, capacity, warnings] of table) {

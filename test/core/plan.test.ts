@@ -1,17 +1,12 @@
 import {describe, it} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import {plan, countOps} from '../../src/core/plan.js'
-import {
-  entryId,
-  formatOp,
-  type DataplaneEntry,
-  type DataplaneState,
-  type FdbEntry,
-  type NeighEntry,
-  type Op,
-  type RouteEntry,
-} from '../../src/core/dataplane-state.js'
+import {plan as planIn, countOps} from '../../src/core/plan.js'
+import {entryId as idIn, formatOp as formatOpIn, type DataplaneState, type KernelEntry, type Op} from '../../src/core/dataplane-state.js'
+import type {RouteEntry} from '../../src/backends/route-kind.js'
+import type {FdbEntry} from '../../src/backends/vxlan/fdb-kind.js'
+import type {NeighEntry} from '../../src/backends/vxlan/neigh-kind.js'
+import {ROUTING_KINDS} from '../helpers/entries.js'
 import {parseIp4} from '../../src/core/ip4.js'
 
 const ip = (text: string): number => parseIp4(text)!
@@ -19,19 +14,18 @@ const net = (text: string) => ({ip: ip(text.split('/')[0]), prefixLen: Number(te
 const route = (dst: string, via: string, dev = 'flannel.1', onlink = true): RouteEntry => ({kind: 'route', dst: net(dst), via: ip(via), dev, onlink})
 const neigh = (addr: string, lladdr: string, permanent = true): NeighEntry => ({kind: 'neigh', ip: ip(addr), lladdr, dev: 'flannel.1', permanent})
 const fdb = (lladdr: string, dst: string): FdbEntry => ({kind: 'fdb', lladdr, dst: ip(dst), dev: 'flannel.1'})
-const state = (...entries: DataplaneEntry[]): DataplaneState => ({
-  routes: entries.filter((e): e is RouteEntry => e.kind === 'route'),
-  neighs: entries.filter((e): e is NeighEntry => e.kind === 'neigh'),
-  fdb: entries.filter((e): e is FdbEntry => e.kind === 'fdb'),
-})
-const text = (ops: Op[]): string[] => ops.map(formatOp)
+type DataplaneEntry = RouteEntry | NeighEntry | FdbEntry
+const state = (...entries: DataplaneEntry[]): DataplaneEntry[] => entries
+const entryId = (entry: KernelEntry): string => idIn(ROUTING_KINDS, entry)
+const plan = (desired: DataplaneState, observed: DataplaneState): Op[] => planIn(ROUTING_KINDS, desired, observed)
+const text = (ops: Op[]): string[] => ops.map((op) => formatOpIn(ROUTING_KINDS, op))
 
 /** What the kernel would hold after the ops (the adapter's semantics: replace overwrites, delete-of-absent is fine). */
-function applyToState(ops: readonly Op[], before: DataplaneState): DataplaneState {
+function applyToState(ops: readonly Op[], before: DataplaneState): DataplaneEntry[] {
   const byId = new Map<string, DataplaneEntry>()
-  for (const e of [...before.routes, ...before.neighs, ...before.fdb]) if (!byId.has(entryId(e))) byId.set(entryId(e), e)
+  for (const e of before as DataplaneEntry[]) if (!byId.has(entryId(e))) byId.set(entryId(e), e)
   for (const op of ops) {
-    if (op.verb === 'replace') byId.set(entryId(op.entry), op.entry)
+    if (op.verb === 'replace') byId.set(entryId(op.entry), op.entry as DataplaneEntry)
     else byId.delete(entryId(op.entry))
   }
   return state(...byId.values())
@@ -41,7 +35,7 @@ const peer7 = [fdb('0a:00:00:00:00:07', '192.0.2.7'), neigh('198.18.7.0', '0a:00
 const peer8 = [fdb('0a:00:00:00:00:08', '192.0.2.8'), neigh('198.18.8.0', '0a:00:00:00:00:08'), route('198.18.8.0/24', '198.18.8.0')]
 
 describe('plan', () => {
-  const cases: {name: string; desired: DataplaneState; observed: DataplaneState; ops: string[]}[] = [
+  const cases: {name: string; desired: DataplaneEntry[]; observed: DataplaneEntry[]; ops: string[]}[] = [
     {name: 'nothing wanted, nothing there', desired: state(), observed: state(), ops: []},
     {
       name: 'a new peer: fdb, neighbour, then route',
@@ -134,13 +128,13 @@ describe('plan', () => {
         const after = applyToState(plan(desired, observed), observed)
         assert.deepEqual(plan(desired, after), [])
         // every desired identity holds its first desired entry
-        for (const e of [...desired.routes, ...desired.neighs, ...desired.fdb]) {
-          const first = [...desired.routes, ...desired.neighs, ...desired.fdb].find((d) => entryId(d) === entryId(e))
-          assert.ok([...after.routes, ...after.neighs, ...after.fdb].some((a) => entryId(a) === entryId(e) && JSON.stringify(a) === JSON.stringify(first)))
+        for (const e of desired) {
+          const first = desired.find((d) => entryId(d) === entryId(e))
+          assert.ok(after.some((a) => entryId(a) === entryId(e) && JSON.stringify(a) === JSON.stringify(first)))
         }
         // nothing owned and unwanted is left
-        const wanted = new Set([...desired.routes, ...desired.neighs, ...desired.fdb].map(entryId))
-        for (const a of [...after.routes, ...after.neighs, ...after.fdb]) {
+        const wanted = new Set(desired.map(entryId))
+        for (const a of after) {
           assert.ok(wanted.has(entryId(a)) || (a.kind === 'neigh' && !a.permanent))
         }
       }),

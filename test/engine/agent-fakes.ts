@@ -1,17 +1,21 @@
 // An in-memory etcd (LeaseStore), kernel (Dataplane) and host for running the whole agent in
-// engine tests, each recording what was done to it.
-import {vxlanDesired} from '../../src/core/backend-vxlan.js'
-import {entryId, type DataplaneEntry, type DataplaneState, type Op} from '../../src/core/dataplane-state.js'
+// engine tests, each recording what was done to it. The lease acquisition and the backend's
+// construction are the real ones: only the store, the kernel and the clock are fakes.
+import type {VxlanDeviceState} from '../../src/backends/vxlan/device.js'
+import {entryId as idIn, type Dataplane, type DataplaneState, type KernelEntry, type Op} from '../../src/core/dataplane-state.js'
 import {FlanctlError} from '../../src/core/errors.js'
 import type {InterfaceInfo} from '../../src/core/external-interface.js'
 import {formatIp4, formatIp4Net} from '../../src/core/ip4.js'
-import {vxlanLeaseAttrs} from '../../src/core/lease-codec.js'
+import type {IptablesRule} from '../../src/core/masq-rules.js'
 import type {LeaseList, LeaseStore, LeaseWatch, LeaseWatchSink} from '../../src/core/ports.js'
-import {chooseSubnet} from '../../src/core/subnet-choice.js'
 import {leaseKey} from '../../src/core/subnet-key.js'
 import type {Ip4Net, Lease, LeaseAttrs} from '../../src/core/types.js'
-import type {AcquiredLease, AcquireLeaseInput, AgentBackend, AgentDeps, AgentOptions, RulesInput} from '../../src/engine/agent.js'
+import type {AgentDeps, AgentOptions} from '../../src/engine/agent.js'
+import {ROUTING_KINDS, type RoutingEntry} from '../helpers/entries.js'
+import {fakePlatform} from '../helpers/fake-platform.js'
 import {FakeClock, PREFIX, RecordingLogger} from './fakes.js'
+
+const entryId = (entry: KernelEntry): string => idIn(ROUTING_KINDS, entry)
 
 export const ENDPOINTS = 'http://127.0.0.1:2379'
 export const CONFIG = '{"Network":"198.18.0.0/16","Backend":{"Type":"vxlan"}}'
@@ -27,6 +31,8 @@ export class FakeStore implements LeaseStore {
   readonly watchedFrom: string[] = []
   readonly renewals: Array<{key: string; ttl: number}> = []
   closed = false
+  /** called with each lease this store creates or renews for the agent */
+  onLeaseWritten?: (lease: Lease) => void
 
   private check(): void {
     if (this.unreachable) throw new FlanctlError('E_ETCD_UNREACHABLE', `etcd ${ENDPOINTS} unreachable: connect ECONNREFUSED 127.0.0.1:2379`)
@@ -38,7 +44,9 @@ export class FakeStore implements LeaseStore {
   async putConfig(text: string): Promise<void> {
     this.config = text
   }
+  lists = 0
   async listLeases(): Promise<LeaseList> {
+    this.lists++
     this.check()
     return {leases: [...this.leases.values()], warnings: [], revision: String(this.revision)}
   }
@@ -49,6 +57,7 @@ export class FakeStore implements LeaseStore {
     const lease: Lease = {key, subnet, attrs, etcdLeaseId: '1', ttlSeconds, reservation: false}
     this.leases.set(key, lease)
     this.revision++
+    this.onLeaseWritten?.(lease)
     return {created: true, lease}
   }
   async renewLease(lease: Lease, attrs: LeaseAttrs, ttlSeconds: number): Promise<Lease> {
@@ -56,6 +65,7 @@ export class FakeStore implements LeaseStore {
     this.renewals.push({key: lease.key, ttl: ttlSeconds})
     const renewed = {...lease, attrs, etcdLeaseId: String(Number(lease.etcdLeaseId ?? 0) + 1), ttlSeconds}
     this.leases.set(lease.key, renewed)
+    this.onLeaseWritten?.(renewed)
     return renewed
   }
   async putReservation(subnet: Ip4Net, attrs: LeaseAttrs): Promise<Lease> {
@@ -92,8 +102,9 @@ export class FakeStore implements LeaseStore {
 }
 
 /** The kernel: entries by identity; apply records each batch and can be made to fail. */
-export class FakeDataplane {
-  readonly entries = new Map<string, DataplaneEntry>()
+export class FakeDataplane implements Dataplane {
+  readonly kinds = ROUTING_KINDS
+  readonly entries = new Map<string, RoutingEntry>()
   readonly batches: Array<{at: number; ops: Op[]}> = []
   failApplies = 0
   constructor(private readonly clock: FakeClock) {}
@@ -101,13 +112,7 @@ export class FakeDataplane {
   observations = 0
   async observe(): Promise<DataplaneState> {
     this.observations++
-    const state: DataplaneState = {routes: [], neighs: [], fdb: []}
-    for (const entry of this.entries.values()) {
-      if (entry.kind === 'route') state.routes.push(entry)
-      else if (entry.kind === 'neigh') state.neighs.push(entry)
-      else state.fdb.push(entry)
-    }
-    return state
+    return [...this.entries.values()] as DataplaneState
   }
   async apply(ops: readonly Op[]): Promise<void> {
     this.batches.push({at: this.clock.now(), ops: [...ops]})
@@ -116,7 +121,7 @@ export class FakeDataplane {
       throw new FlanctlError('E_SYSTEM', 'data-plane batch of 3 operations had 1 failure: RTNETLINK answers: Network is unreachable')
     }
     for (const op of ops) {
-      if (op.verb === 'replace') this.entries.set(entryId(op.entry), op.entry)
+      if (op.verb === 'replace') this.entries.set(entryId(op.entry), op.entry as RoutingEntry)
       else this.entries.delete(entryId(op.entry))
     }
   }
@@ -133,7 +138,7 @@ export class FakeDataplane {
   }
 }
 
-function describe(e: DataplaneEntry): string {
+function describe(e: RoutingEntry): string {
   if (e.kind === 'route') return `route ${formatIp4Net(e.dst)}`
   if (e.kind === 'neigh') return `neigh ${e.dev} ${formatIp4(e.ip)}`
   return `fdb ${e.dev} ${e.lladdr}`
@@ -149,19 +154,10 @@ export const ETH0: InterfaceInfo = {
 
 export const VTEP_MAC = '0a:58:c0:00:02:0b'
 
-/** acquireLease as flannel does it, on the fake store (the real one is the store helper's). */
-export async function fakeAcquire(input: AcquireLeaseInput): Promise<AcquiredLease> {
-  const list = await input.store.listLeases()
-  const choice = chooseSubnet({config: input.config, leases: list.leases, previousSubnet: input.previousSubnet, publicIp: input.publicIp, random: () => 0})
-  if (!choice.ok) throw new FlanctlError(choice.error.code, choice.error.message)
-  const c = choice.value
-  if (c.kind === 'reuse') {
-    const lease = c.lease.reservation ? c.lease : await input.store.renewLease(c.lease, input.attrs, input.ttlSeconds)
-    return {lease, how: 'reuse', deletedStale: []}
-  }
-  const made = await input.store.createLease(c.subnet, input.attrs, input.ttlSeconds)
-  if (!made.created) throw new FlanctlError('E_CONFLICT', 'lost a race')
-  return {lease: made.lease, how: c.kind, deletedStale: []}
+/** flannel.1 as the last run left it: compatible, so the agent keeps its MAC (VTEP_MAC) */
+export const EXISTING_DEVICE: VxlanDeviceState = {
+  name: 'flannel.1', index: 9, kind: 'vxlan', mac: VTEP_MAC, mtu: 1450, up: true, vni: 1, port: 8472,
+  localIp: 0xc000020b, externalInterface: 'eth0', learning: false, addresses: [],
 }
 
 export interface Harness {
@@ -173,7 +169,7 @@ export interface Harness {
   writes: Array<{at: number; path: string; text: string}>
   notified: string[]
   ready: boolean[]
-  rules: Array<{at: number; input: RulesInput}>
+  rules: Array<{at: number; rules: readonly IptablesRule[]}>
   rulesFailures: number
   events: string[]
   controller: AbortController
@@ -212,14 +208,11 @@ export function harness(overrides: Partial<AgentOptions> = {}): Harness {
     },
     deps: undefined as unknown as AgentDeps,
   }
-  const backend = (publicIp: string): AgentBackend => ({
-    type: 'vxlan',
-    mtu: 1450,
-    leaseAttrs: vxlanLeaseAttrs(publicIp, {vni: 1, vtepMac: VTEP_MAC}),
-    details: {device: 'flannel.1'},
-    activate: async (own) => void h.events.push(`activate ${formatIp4Net(own.subnet)}`),
-    desired: (ownLease, peers) => vxlanDesired({ownLease, leases: peers, device: 'flannel.1', directRouting: false, externalInterface: 'eth0'}),
+  store.onLeaseWritten = (written) => h.events.push(`lease ${formatIp4Net(written.subnet)}`)
+  const {platform} = fakePlatform({
+    existing: EXISTING_DEVICE,
     dataplane: kernel,
+    onEnsure: (spec) => void h.events.push(`activate ${formatIp4Net({ip: spec.address.ip, prefixLen: 24})}`),
   })
   h.deps = {
     clock,
@@ -227,15 +220,12 @@ export function harness(overrides: Partial<AgentOptions> = {}): Harness {
     random: () => 0,
     signal: controller.signal,
     store,
-    acquireLease: async (input) => {
-      h.events.push(`acquire previous=${input.previousSubnet ? formatIp4Net(input.previousSubnet) : '-'}`)
-      return fakeAcquire(input)
-    },
+    platform,
     listInterfaces: async () => [ETH0],
     defaultRouteInterface: async () => 'eth0',
-    createBackend: async (input) => backend(input.external.publicIp === ETH0.addresses[0].ip ? '192.0.2.11' : 'other'),
-    ensureRules: async (input) => {
-      h.rules.push({at: clock.now(), input})
+    supportsRandomFully: async () => false,
+    ensureRules: async (rules) => {
+      h.rules.push({at: clock.now(), rules})
       h.events.push('rules')
       if (h.rulesFailures > 0) {
         h.rulesFailures--

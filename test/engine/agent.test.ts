@@ -2,6 +2,7 @@
 // (recorded operations), the final state and the log lines.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
+import {forwardRules, masqRules} from '../../src/core/masq-rules.js'
 import {FlanctlError} from '../../src/core/errors.js'
 import {runAgent, type AgentResult} from '../../src/engine/agent.js'
 import {harness, type Harness} from './agent-fakes.js'
@@ -28,15 +29,17 @@ test('startup: lease, backend, rules, subnet.env, then READY, in that order; the
   const h = harness()
   h.store.put(peerA)
   const {run} = await start(h)
-  assert.deepEqual(h.events, ['acquire previous=-', 'activate 198.18.1.0/24', 'rules', 'write subnet.env', 'notify'])
+  assert.deepEqual(h.events, ['lease 198.18.1.0/24', 'activate 198.18.1.0/24', 'rules', 'write subnet.env', 'notify'])
   assert.equal(h.files.get('/run/flannel/subnet.env'), 'FLANNEL_NETWORK=198.18.0.0/16\nFLANNEL_SUBNET=198.18.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n')
   assert.deepEqual(h.ready, [true])
   assert.match(h.notified[0], /subnet 198\.18\.1\.0\/24/)
   const own = h.store.leases.get(`${PREFIX}/subnets/198.18.1.0-24`)
   assert.equal(own?.attrs.publicIp, '192.0.2.11')
   assert.deepEqual(h.kernel.ids(), ['fdb flannel.1 0a:00:00:00:02:01', 'neigh flannel.1 198.18.2.0', 'route 198.18.2.0/24'])
-  assert.deepEqual(h.rules[0].input, {network: {ip: 0xc6120000, prefixLen: 16}, subnet: {ip: 0xc6120100, prefixLen: 24}, ipMasq: true, forwardRules: true})
-  assert.equal(h.store.watchedFrom[0], '3', 'the watch starts at the revision of the list')
+  const network = {ip: 0xc6120000, prefixLen: 16}
+  assert.deepEqual(h.rules[0].rules, [...masqRules({network, subnet: {ip: 0xc6120100, prefixLen: 24}, randomFully: false}), ...forwardRules(network)])
+  assert.equal(h.store.lists, 1, 'one list at start: the one the lease was chosen from')
+  assert.equal(h.store.watchedFrom[0], '2', 'the watch starts at the revision of that list (our own create comes through it)')
   for (const line of ['network config', 'external interface', 'lease acquired', 'backend ready', 'subnet file written', 'ready']) {
     assert.equal(h.log.find(line).length, 1, `one "${line}" line`)
   }
@@ -222,7 +225,7 @@ test('the routes are programmed after subnet.env, or at once while the rules fai
     return apply(ops)
   }
   const first = await start(ok)
-  assert.deepEqual(ok.events, ['acquire previous=-', 'activate 198.18.1.0/24', 'rules', 'write subnet.env', 'notify', 'routes'])
+  assert.deepEqual(ok.events, ['lease 198.18.1.0/24', 'activate 198.18.1.0/24', 'rules', 'write subnet.env', 'notify', 'routes'])
   await stop(ok, first.run)
 
   const failing = harness()
@@ -246,7 +249,7 @@ test('the previous subnet.env is read and its subnet asked for again', async () 
   const h = harness()
   h.files.set('/run/flannel/subnet.env', 'FLANNEL_NETWORK=198.18.0.0/16\nFLANNEL_SUBNET=198.18.42.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n')
   const {run} = await start(h)
-  assert.equal(h.events[0], 'acquire previous=198.18.42.0/24')
+  assert.equal(h.events[0], 'lease 198.18.42.0/24')
   assert.match(h.files.get('/run/flannel/subnet.env')!, /FLANNEL_SUBNET=198\.18\.42\.1\/24/)
   assert.equal(h.log.find('lease acquired')[0].fields.how, 'previous')
   await stop(h, run)

@@ -1,7 +1,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {createReconcileLoop, type PassOutcome} from '../../src/engine/reconcile-loop.js'
-import {FakeClock, RecordingLogger} from './fakes.js'
+import {FakeClock, RecordingLogger, settle} from './fakes.js'
 
 /** A reconcile function that records when it ran, with scripted outcomes. */
 function recorder(clock: FakeClock, outcomes: Array<PassOutcome | Error> = []) {
@@ -170,19 +170,26 @@ test('passes with no changes log nothing', async () => {
 
 test('stop waits for the pass in progress', async () => {
   const clock = new FakeClock()
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => (release = resolve))
   let finished = false
   const loop = createReconcileLoop({
     name: 'routes',
     clock,
     log: new RecordingLogger(),
     reconcile: async () => {
-      await new Promise((resolve) => setImmediate(resolve))
+      await gate
       finished = true
       return {changes: 1}
     },
   })
   loop.start()
-  await clock.advance(0).catch(() => {})
-  await loop.stop()
+  await clock.advance(0)
+  let stopped = false
+  const stopping = loop.stop().then(() => (stopped = true))
+  await settle()
+  assert.equal(stopped, false, 'stop() is still waiting for the pass')
+  release()
+  await stopping
   assert.equal(finished, true)
 })

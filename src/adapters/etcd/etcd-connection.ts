@@ -23,7 +23,7 @@ export interface EtcdConnection {
   readonly requestTimeoutMs: number
   /**
    * Runs one etcd operation with a deadline of timeoutMs (default: the request timeout);
-   * any failure becomes E_ETCD_UNREACHABLE naming the endpoints, the cause and `action`.
+   * any failure becomes E_ETCD_UNREACHABLE (or E_ETCD_ACCESS for TLS, auth and permission) naming the endpoints, the cause and `action`.
    */
   call<T>(action: string, operation: (options: CallOptions) => Promise<T>, timeoutMs?: number): Promise<T>
   close(): void

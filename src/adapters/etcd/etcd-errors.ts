@@ -1,6 +1,8 @@
-// Turns what etcd3/grpc throw into one FlanctlError E_ETCD_UNREACHABLE that names the endpoints,
-// what flanctl was doing, and the cause in plain words (refused, timeout, TLS, auth), with a hint
-// naming the flags to check. grpc's own messages are kept in parentheses for the details.
+// Turns what etcd3/grpc throw into one FlanctlError that names the endpoints, what flanctl was
+// doing, and the cause in plain words (refused, timeout, TLS, auth), with a hint naming the flags
+// to check. grpc's own messages are kept in parentheses for the details. A cause that waiting
+// cannot fix (TLS, authentication, permission: flanctl's own settings are wrong) is
+// E_ETCD_ACCESS, so that the agent stops instead of retrying; the rest is E_ETCD_UNREACHABLE.
 import {FlanctlError} from '../../core/errors.js'
 
 export type EtcdCauseKind = 'refused' | 'lost' | 'timeout' | 'dns' | 'tls' | 'auth' | 'permission' | 'closed' | 'server'
@@ -11,6 +13,8 @@ export interface EtcdCause {
   summary: string
   /** the underlying message, trimmed of grpc's noise */
   detail: string
+  /** flanctl's own settings are wrong (certificates, user, password, permissions): retrying cannot fix it */
+  inSettings?: boolean
 }
 
 const HINTS: Record<EtcdCauseKind, string> = {
@@ -50,30 +54,30 @@ export function classifyEtcdError(error: unknown, timeoutMs?: number): EtcdCause
   const detail = tidy(raw)
   const m = raw.toLowerCase()
   if (name === 'EtcdAuthenticationFailedError' || m.includes('authentication failed')) {
-    return {kind: 'auth', summary: 'authentication failed: invalid user name or password', detail}
+    return {kind: 'auth', summary: 'authentication failed: invalid user name or password', detail, inSettings: true}
   }
   if (m.includes('user name is empty')) {
-    return {kind: 'auth', summary: 'authentication required: etcd has auth enabled and no user name was given', detail}
+    return {kind: 'auth', summary: 'authentication required: etcd has auth enabled and no user name was given', detail, inSettings: true}
   }
   if (m.includes('invalid auth token') || m.includes('unauthenticated')) {
     return {kind: 'auth', summary: 'authentication failed', detail}
   }
   if (name === 'EtcdPermissionDeniedError' || m.includes('permission denied')) {
-    return {kind: 'permission', summary: 'permission denied', detail}
+    return {kind: 'permission', summary: 'permission denied', detail, inSettings: true}
   }
   // etcd itself answered (no leader, request timed out inside the cluster, too many requests...)
   if (m.includes('etcdserver:') || m.includes('mvcc:')) return {kind: 'server', summary: `etcd answered: ${detail}`, detail: ''}
   if (m.includes('econnrefused')) return {kind: 'refused', summary: 'connection refused', detail}
   if (m.includes('enotfound') || m.includes('eai_again')) return {kind: 'dns', summary: 'host name not found', detail}
   if (m.includes('alert bad certificate') || m.includes('alert certificate required') || m.includes('alert unknown ca') || m.includes('alert handshake failure')) {
-    return {kind: 'tls', summary: 'TLS handshake failed: etcd rejected the client certificate (none given, or not signed by a CA etcd trusts)', detail}
+    return {kind: 'tls', summary: 'TLS handshake failed: etcd rejected the client certificate (none given, or not signed by a CA etcd trusts)', detail, inSettings: true}
   }
   if (m.includes('unable to verify') || m.includes('self-signed') || m.includes('self signed') || m.includes('certificate has expired') ||
       m.includes('altnames') || m.includes('unable to get local issuer') || m.includes('certificate verify failed')) {
-    return {kind: 'tls', summary: 'TLS handshake failed: the server certificate is not trusted (check the CA file)', detail}
+    return {kind: 'tls', summary: 'TLS handshake failed: the server certificate is not trusted (check the CA file)', detail, inSettings: true}
   }
   if (m.includes('before secure tls connection was established') || m.includes('wrong version number') || m.includes('packet length too long')) {
-    return {kind: 'tls', summary: 'TLS handshake failed: the endpoint does not speak TLS (use http:// for it?)', detail}
+    return {kind: 'tls', summary: 'TLS handshake failed: the endpoint does not speak TLS (use http:// for it?)', detail, inSettings: true}
   }
   if (m.includes('ssl') || m.includes('tls') || m.includes('certificate')) {
     return {kind: 'tls', summary: 'TLS handshake failed', detail}
@@ -109,7 +113,7 @@ export function etcdFailure(error: unknown, context: {endpoints: readonly string
   if (error instanceof FlanctlError) return error
   const cause = classifyEtcdError(error, context.timeoutMs)
   const detail = cause.detail !== '' && cause.detail !== cause.summary ? ` (${cause.detail})` : ''
-  return new FlanctlError('E_ETCD_UNREACHABLE', `etcd ${context.endpoints.join(', ')}: ${cause.summary}${detail} while ${context.action}`, {
+  return new FlanctlError(cause.inSettings === true ? 'E_ETCD_ACCESS' : 'E_ETCD_UNREACHABLE', `etcd ${context.endpoints.join(', ')}: ${cause.summary}${detail} while ${context.action}`, {
     hint: HINTS[cause.kind],
     cause: error,
   })

@@ -1,7 +1,7 @@
 // Reading the host's interfaces and default route, for choosing the external interface
 // (--iface, --iface-regex, --public-ip): the choice itself is pure (core/external-interface).
 import {FlanctlError} from '../../core/errors.js'
-import {parseMac} from '../../core/lease-codec.js'
+import {parseMac} from '../../core/mac.js'
 import {
   selectExternalInterface,
   type ExternalInterface,

@@ -1,6 +1,6 @@
 // Keeping flannel's masquerade and forward rules in place: one `iptables-save -t <table>` per
 // table to check, and only when something is missing or out of order, one
-// `iptables-restore -w --noflush` with the payload core/masq-rules computes. Nothing else in the
+// `iptables-restore -w 5 --noflush` with the payload core/masq-rules computes. Nothing else in the
 // tables is touched. Optional netns (tests, lab) runs the tools through `ip netns exec`.
 import {FlanctlError} from '../../core/errors.js'
 import {restorePayload, ruleProblems, rulesTables, supportsRandomFully, type IptablesRule} from '../../core/masq-rules.js'
@@ -13,7 +13,7 @@ export interface IptablesOptions {
 export interface EnsureRulesResult {
   /** true when iptables-restore ran */
   changed: boolean
-  /** what was wrong before (empty when nothing was) */
+  /** what was wrong before and is fixed now (empty when nothing was) */
   problems: string[]
 }
 
@@ -43,10 +43,13 @@ export async function saveTables(tables: readonly string[], options: IptablesOpt
   return dumps.join('\n')
 }
 
+/** How long iptables-restore waits for the xtables lock another program holds: a pass must end. */
+export const XTABLES_LOCK_WAIT_SECONDS = 5
+
 /** Runs one iptables-restore --noflush with the payload (all of it or none: restore is atomic per table). */
 export async function applyRestorePayload(payload: string, options: IptablesOptions = {}): Promise<void> {
   if (payload === '') return
-  await run('iptables-restore', ['-w', '--noflush'], {...options, input: payload})
+  await run('iptables-restore', ['-w', String(XTABLES_LOCK_WAIT_SECONDS), '--noflush'], {...options, input: payload})
 }
 
 /** Checks the rules against the tables and restores them when anything differs. */

@@ -4,6 +4,7 @@
 // only accepts a message whose sender PID is the main PID: systemd-notify (v246+) and the python
 // fallback, both running as root, send it with our PID in the credentials, not their own.
 import {FlanctlError} from '../../core/errors.js'
+import {runProgram} from '../process/run-program.js'
 
 export type NotifyOutcome = 'sent' | 'no-socket'
 
@@ -30,34 +31,24 @@ except PermissionError:
 export async function sdNotify(states: string[], env: NodeJS.ProcessEnv = process.env): Promise<NotifyOutcome> {
   const socket = env.NOTIFY_SOCKET
   if (socket === undefined || socket === '') return 'no-socket'
-  // loaded only with a socket to send to: without systemd the agent never pays for execa's ~150 modules
-  const {execa} = await import('execa')
+  // the agent's own runner, not execa: READY is what systemd (and docker after it) waits for
   const childEnv = {...env, NOTIFY_SOCKET: socket}
   const failures: string[] = []
-  try {
-    await execa('systemd-notify', states, {env: childEnv, extendEnv: false, timeout: 5000, stdin: 'ignore'})
-    return 'sent'
-  } catch (error) {
-    failures.push(`systemd-notify: ${describe(error)}`)
-  }
-  try {
-    await execa('python3', ['-c', PYTHON_NOTIFY, states.join('\n')], {env: childEnv, extendEnv: false, timeout: 5000, stdin: 'ignore'})
-    return 'sent'
-  } catch (error) {
-    failures.push(`python3: ${describe(error)}`)
+  for (const [file, args] of [['systemd-notify', states], ['python3', ['-c', PYTHON_NOTIFY, states.join('\n')]]] as const) {
+    const why = await runProgram(file, args, {env: childEnv, timeoutMs: NOTIFY_TIMEOUT_MS}).then(
+      (result) => (result.exitCode === 0 ? undefined : result.timedOut ? `no answer within ${NOTIFY_TIMEOUT_MS / 1000} s` : result.stderr.trim() || `exit ${result.exitCode ?? result.signal}`),
+      (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? 'not installed' : error.message),
+    )
+    if (why === undefined) return 'sent'
+    failures.push(`${file}: ${why}`)
   }
   throw new FlanctlError('E_SYSTEM', `cannot notify systemd on NOTIFY_SOCKET=${socket}: ${failures.join('; ')}`, {
     hint: 'Install systemd (systemd-notify) or python3, or use Type=simple in the unit.',
   })
 }
 
+const NOTIFY_TIMEOUT_MS = 5000
+
 export function notifyReady(status: string, env?: NodeJS.ProcessEnv): Promise<NotifyOutcome> {
   return sdNotify(['READY=1', `STATUS=${status}`], env)
-}
-
-function describe(error: unknown): string {
-  const e = error as {code?: string; shortMessage?: string; stderr?: string; message?: string}
-  if (e.code === 'ENOENT') return 'not installed'
-  const stderr = typeof e.stderr === 'string' ? e.stderr.trim() : ''
-  return stderr !== '' ? stderr : (e.shortMessage ?? e.message ?? String(error))
 }

@@ -2,7 +2,8 @@ import {FlanctlCommand} from '../../cli/base-command.js'
 import {etcdFlags} from '../../cli/etcd-flags.js'
 import {networkConfigView, renderConfigGet, type ConfigGetView} from '../../cli/network-config-view.js'
 import {withStore} from '../../cli/store-from-flags.js'
-import {configWarnings, subnetCapacity} from '../../core/network-config.js'
+import {configWarnings} from '../../backends/network-config.js'
+import {subnetCapacity} from '../../core/network-config.js'
 import {readNetworkConfig} from '../../engine/read-network-config.js'
 
 export default class ConfigGet extends FlanctlCommand<ConfigGetView> {

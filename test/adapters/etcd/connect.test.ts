@@ -1,4 +1,4 @@
-// Connecting: unreachable and misconfigured endpoints fail fast with E_ETCD_UNREACHABLE naming
+// Connecting: unreachable endpoints fail fast with E_ETCD_UNREACHABLE, and misconfigured ones (TLS, auth, permission) with E_ETCD_ACCESS, naming
 // the endpoints and the cause; TLS with client certificates; etcd auth; bad TLS files are
 // E_USAGE naming the flag and file; close() lets the process exit.
 import assert from 'node:assert/strict'
@@ -102,7 +102,7 @@ describe('TLS with client certificates', () => {
 
   test('without a client certificate: the handshake failure is named', {timeout: 15_000}, async () => {
     const error = await openFails({endpoints: etcd.endpoints, prefix: PREFIX, caFile: etcd.tls!.caFile})
-    assert.equal(error.code, 'E_ETCD_UNREACHABLE')
+    assert.equal(error.code, 'E_ETCD_ACCESS')
     assert.match(error.message, new RegExp(escape(etcd.endpoint)))
     assert.match(error.message, /TLS handshake failed: etcd rejected the client certificate/)
     assert.match(error.hint ?? '', /--etcd-certfile/)
@@ -112,7 +112,7 @@ describe('TLS with client certificates', () => {
     const tls = etcd.tls!
     for (const caFile of [undefined, tls.otherCaFile]) {
       const error = await openFails({endpoints: etcd.endpoints, prefix: PREFIX, caFile, certFile: tls.clientCertFile, keyFile: tls.clientKeyFile})
-      assert.equal(error.code, 'E_ETCD_UNREACHABLE')
+      assert.equal(error.code, 'E_ETCD_ACCESS')
       assert.match(error.message, /TLS handshake failed: the server certificate is not trusted/)
     }
   })
@@ -150,7 +150,7 @@ describe('TLS to a plain endpoint', () => {
 
   test('https:// to a plain endpoint: the endpoint does not speak TLS', {timeout: 15_000}, async () => {
     const error = await openFails({endpoints: [etcd.endpoint.replace('http:', 'https:')], prefix: PREFIX})
-    assert.equal(error.code, 'E_ETCD_UNREACHABLE')
+    assert.equal(error.code, 'E_ETCD_ACCESS')
     assert.match(error.message, /the endpoint does not speak TLS/)
   })
 })
@@ -184,20 +184,20 @@ describe('etcd authentication', () => {
 
   test('a wrong password: authentication failed, naming the endpoint and the flags', {timeout: 15_000}, async () => {
     const error = await openFails({endpoints: etcd.endpoints, prefix: PREFIX, username: 'flannel', password: 'wrong'})
-    assert.equal(error.code, 'E_ETCD_UNREACHABLE')
+    assert.equal(error.code, 'E_ETCD_ACCESS')
     assert.match(error.message, new RegExp(`${escape(etcd.endpoint)}: authentication failed: invalid user name or password`))
     assert.match(error.hint ?? '', /--etcd-username and --etcd-password/)
   })
 
   test('no credentials: authentication required', {timeout: 15_000}, async () => {
     const error = await openFails({endpoints: etcd.endpoints, prefix: PREFIX})
-    assert.equal(error.code, 'E_ETCD_UNREACHABLE')
+    assert.equal(error.code, 'E_ETCD_ACCESS')
     assert.match(error.message, /authentication required/)
   })
 
   test('no permission on the prefix: permission denied', {timeout: 15_000}, async () => {
     const error = await openFails({endpoints: etcd.endpoints, prefix: '/elsewhere/network', username: 'flannel', password: 'flannelpw'})
-    assert.equal(error.code, 'E_ETCD_UNREACHABLE')
+    assert.equal(error.code, 'E_ETCD_ACCESS')
     assert.match(error.message, /permission denied/)
   })
 })

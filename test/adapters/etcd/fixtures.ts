@@ -1,6 +1,6 @@
 // Shared bits of the etcd adapter tests: lease values, subnets, a recording watch sink.
 import {parseIp4Net} from '../../../src/core/ip4.js'
-import {decodeNetworkConfig} from '../../../src/core/network-config.js'
+import {decodeNetworkConfig} from '../../../src/backends/network-config.js'
 import type {LeaseList, LeaseWatchSink} from '../../../src/core/ports.js'
 import type {Ip4Net, Lease, LeaseAttrs, NetworkConfig} from '../../../src/core/types.js'
 

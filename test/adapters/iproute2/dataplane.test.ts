@@ -4,18 +4,15 @@
 import {after, before, describe, it} from 'node:test'
 import assert from 'node:assert/strict'
 import {createNetnsSandbox, requireRoot, type NetnsSandbox} from '../../helpers/netns.js'
-import {
-  applyOps,
-  createIproute2Dataplane,
-  ensureVxlanDevice,
-  findExternalInterface,
-  observeDataplane,
-  readVxlanDevice,
-} from '../../../src/adapters/iproute2/index.js'
-import {vxlanDesired, vxlanDeviceSpec, type VxlanDeviceSpec} from '../../../src/core/backend-vxlan.js'
-import {hostGwDesired} from '../../../src/core/backend-host-gw.js'
-import {plan} from '../../../src/core/plan.js'
-import {formatEntry, formatOp, type DataplaneState, type Op} from '../../../src/core/dataplane-state.js'
+import {findExternalInterface} from '../../../src/adapters/iproute2/index.js'
+import {hostGwIproute2Dataplane, vxlanIproute2Dataplane} from '../../../src/backends/iproute2-dataplanes.js'
+import {vxlanDesired} from '../../../src/backends/vxlan/desired.js'
+import {ensureVxlanDevice, readVxlanDevice} from '../../../src/backends/vxlan/device.js'
+import {vxlanDeviceSpec, type VxlanDeviceSpec} from '../../../src/backends/vxlan/device-spec.js'
+import {hostGwDesired} from '../../../src/backends/host-gw/desired.js'
+import {plan as planIn} from '../../../src/core/plan.js'
+import {formatOp as formatOpIn, type DataplaneState, type Op} from '../../../src/core/dataplane-state.js'
+import {byKind, formatOf as formatEntry, ROUTING_KINDS, type RoutingEntry} from '../../helpers/entries.js'
 import {formatIp4, parseIp4, parseIp4Net} from '../../../src/core/ip4.js'
 import {FlanctlError} from '../../../src/core/errors.js'
 import type {Ip4Net, Lease} from '../../../src/core/types.js'
@@ -39,9 +36,26 @@ function vxlanLease(subnet: string, publicIp: string, mac: string): Lease {
   }
 }
 
-const sorted = (s: DataplaneState): string[] => [...s.routes, ...s.neighs, ...s.fdb].map(formatEntry).sort()
+const plan = (desired: DataplaneState, observed: DataplaneState): Op[] => planIn(ROUTING_KINDS, desired, observed)
+const formatOp = (op: Op): string => formatOpIn(ROUTING_KINDS, op)
+
+interface ObserveOptions {
+  device?: string
+  externalInterface: string
+  network: Ip4Net
+  netns: string
+}
+/** the backend's kernel port: vxlan's with a device, host-gw's without */
+function createIproute2Dataplane(o: ObserveOptions) {
+  const {device, externalInterface, network, netns} = o
+  return device === undefined ? hostGwIproute2Dataplane({externalInterface, network}, netns) : vxlanIproute2Dataplane({device, externalInterface, network}, netns)
+}
+const observeDataplane = (o: ObserveOptions): Promise<DataplaneState> => createIproute2Dataplane(o).observe()
+const applyOps = (ops: readonly Op[], o: {netns: string}): Promise<void> => createIproute2Dataplane({device: 'flannel.1', externalInterface: 'eth0', network: NETWORK, netns: o.netns}).apply(ops)
+
+const sorted = (s: DataplaneState): string[] => s.map(formatEntry).sort()
 /** the entries flanctl owns: a non-permanent neighbour is the kernel's cache */
-const owned = (s: DataplaneState): DataplaneState => ({...s, neighs: s.neighs.filter((n) => n.permanent)})
+const owned = (s: DataplaneState): DataplaneState => s.filter((e) => e.kind !== 'neigh' || byKind([e], 'neigh')[0].permanent)
 
 describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
   let sb: NetnsSandbox
@@ -235,7 +249,7 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
 
   it('treats deleting what is already gone as success, and goes on with the rest of the batch', async () => {
     const h1 = hosts[0]
-    const ghost: Op[] = [
+    const ghost: Op<RoutingEntry>[] = [
       {verb: 'delete', entry: {kind: 'route', dst: net('198.18.50.0/24'), via: ip('198.18.50.0'), dev: 'flannel.1', onlink: true}},
       {verb: 'delete', entry: {kind: 'neigh', ip: ip('198.18.50.0'), lladdr: '0a:00:00:00:00:50', dev: 'flannel.1', permanent: true}},
       {verb: 'delete', entry: {kind: 'fdb', lladdr: '0a:00:00:00:00:50', dst: ip('192.0.2.50'), dev: 'flannel.1'}},
@@ -249,7 +263,7 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
 
   it('reports an op the kernel refuses (E_SYSTEM, naming it) after applying the others', async () => {
     const h1 = hosts[0]
-    const ops: Op[] = [
+    const ops: Op<RoutingEntry>[] = [
       {verb: 'replace', entry: {kind: 'route', dst: net('198.18.60.0/24'), via: ip('203.0.113.5'), dev: 'eth0', onlink: false}},
       {verb: 'replace', entry: {kind: 'route', dst: net('198.18.61.0/24'), via: ip('192.0.2.3'), dev: 'eth0', onlink: false}},
       {verb: 'replace', entry: {kind: 'fdb', lladdr: '0a:00:00:00:00:61', dst: ip('192.0.2.61'), dev: 'flannel.9'}},
@@ -342,19 +356,19 @@ describe('iproute2 data plane: 5,000 peers in one pass', () => {
       leases.push(vxlanLease(`${formatIp4(subnet)}/29`, `192.0.2.${(i % 200) + 10}`, mac))
     }
     const {state: desired} = vxlanDesired({ownLease: leases[0], leases, device: 'flannel.1', directRouting: false, externalInterface: 'eth0'})
-    assert.equal(desired.routes.length, 5000)
+    assert.equal(byKind(desired, 'route').length, 5000)
     const dataplane = createIproute2Dataplane({device: 'flannel.1', externalInterface: 'eth0', network: NETWORK, netns: h})
     const ops = plan(desired, await dataplane.observe())
     assert.equal(ops.length, 15000)
     await dataplane.apply(ops)
     const observed = await dataplane.observe()
-    assert.equal(observed.routes.length, 5000)
-    assert.equal(observed.neighs.length, 5000)
-    assert.equal(observed.fdb.length, 5000)
+    assert.equal(byKind(observed, 'route').length, 5000)
+    assert.equal(byKind(observed, 'neigh').length, 5000)
+    assert.equal(byKind(observed, 'fdb').length, 5000)
     assert.deepEqual(sorted(observed), sorted(desired))
     assert.deepEqual(plan(desired, observed), [])
 
-    const removal = plan({routes: [], neighs: [], fdb: []}, observed)
+    const removal = plan([], observed)
     assert.equal(removal.length, 15000)
     await dataplane.apply(removal)
     assert.deepEqual(sorted(await dataplane.observe()), [])

@@ -100,7 +100,7 @@ describe('iptables ensureRules', () => {
     await assert.rejects(ensureRules(bad, {netns: h}), (error: unknown) => {
       assert.ok(error instanceof FlanctlError)
       assert.equal(error.code, 'E_SYSTEM')
-      assert.match(error.message, /iptables-restore -w --noflush failed/)
+      assert.match(error.message, /iptables-restore -w 5 --noflush failed/)
       return true
     })
   })

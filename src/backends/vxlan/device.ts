@@ -6,9 +6,9 @@
 // and one read back. Cheap enough to call at every reconcile pass (a device deleted by hand).
 import {formatIp4, formatIp4Net, ip4NetContains, parseIp4} from '../../core/ip4.js'
 import {FlanctlError} from '../../core/errors.js'
-import {parseMac} from '../../core/lease-codec.js'
-import {formatVxlanDeviceSpec, type VxlanDeviceSpec} from '../../core/backend-vxlan.js'
-import {commandLine, runTool} from './run.js'
+import {parseMac} from '../../core/mac.js'
+import {commandLine, runTool} from '../../adapters/iproute2/run.js'
+import {formatVxlanDeviceSpec, type VxlanDeviceSpec} from './device-spec.js'
 
 export interface DeviceOptions {
   netns?: string

@@ -1,15 +1,13 @@
 import {describe, it} from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import {
-  DEFAULT_VXLAN_PORT,
-  randomVtepMac,
-  vxlanDesired,
-  vxlanDeviceName,
-  vxlanDeviceSpec,
-} from '../../src/core/backend-vxlan.js'
-import {encapOverhead, overlayMtu} from '../../src/core/backend-mtu.js'
-import {formatEntry, type DataplaneState} from '../../src/core/dataplane-state.js'
+import {DEFAULT_VXLAN_PORT, vxlanDeviceName} from '../../src/backends/vxlan/constants.js'
+import {vxlanDesired} from '../../src/backends/vxlan/desired.js'
+import {vxlanDeviceSpec} from '../../src/backends/vxlan/device-spec.js'
+import {findBackend, overlayMtu} from '../../src/backends/registry.js'
+import {randomMac as randomVtepMac} from '../../src/core/mac.js'
+import type {DataplaneState} from '../../src/core/dataplane-state.js'
+import {byKind, entryLines} from '../helpers/entries.js'
 import {formatIp4, formatIp4Net, parseIp4, parseIp4Net} from '../../src/core/ip4.js'
 import type {Lease} from '../../src/core/types.js'
 
@@ -28,7 +26,7 @@ function lease(subnet: string, publicIp: string, backendType: string | undefined
   }
 }
 const vx = (subnet: string, publicIp: string, mac: string) => lease(subnet, publicIp, 'vxlan', {VNI: 1, VtepMAC: mac})
-const lines = (s: DataplaneState) => [...s.fdb, ...s.neighs, ...s.routes].map(formatEntry)
+const lines = (s: DataplaneState) => entryLines(s)
 
 const own = {subnet: net('198.18.5.0/24')}
 const base = {ownLease: own, device: 'flannel.1', externalInterface: 'eth0', directRouting: false}
@@ -88,7 +86,7 @@ describe('vxlanDesired', () => {
   for (const [name, l, message] of bad) {
     it(`skips a lease with ${name}, with a warning naming it`, () => {
       const {state, warnings} = vxlanDesired({...base, leases: [l, vx('198.18.9.0/24', '192.0.2.12', '0a:00:00:00:00:09')]})
-      assert.equal(state.routes.length, 1)
+      assert.equal(byKind(state, 'route').length, 1)
       assert.equal(warnings.length, 1)
       assert.match(warnings[0], message)
       assert.match(warnings[0], /subnets\/198\.18\.7\.0-24/)
@@ -104,7 +102,7 @@ describe('vxlanDesired', () => {
       ],
     })
     assert.deepEqual(warnings, [])
-    assert.deepEqual(state.neighs.map((n) => n.lladdr), ['0a:00:00:00:00:07', '0a:00:00:00:00:08'])
+    assert.deepEqual(byKind(state, 'neigh').map((n) => n.lladdr), ['0a:00:00:00:00:07', '0a:00:00:00:00:08'])
   })
 
   it('never throws on whatever a lease holds (fuzz): each lease is programmed or warned about', () => {
@@ -119,7 +117,7 @@ describe('vxlanDesired', () => {
         const leases = raw.map((r) => lease(`198.18.${r.third}.0/24`, r.publicIp, r.backendType, r.backendData))
         const {state, warnings} = vxlanDesired({...base, directRouting, localSubnetsOnLink: [net('192.0.2.0/24')], leases})
         const counted = leases.filter((l) => l.attrs.backendType === 'vxlan' && l.subnet.ip !== own.subnet.ip).length
-        assert.equal(state.routes.length + warnings.length, counted)
+        assert.equal(byKind(state, 'route').length + warnings.length, counted)
       }),
     )
   })
@@ -131,7 +129,7 @@ describe('vxlanDesired', () => {
       localSubnetsOnLink: [net('192.0.2.0/24')],
       leases: [lease('198.18.7.0/24', '192.0.2.11', 'vxlan', {VNI: 1})],
     })
-    assert.deepEqual(state.routes, [])
+    assert.deepEqual(byKind(state, 'route'), [])
     assert.equal(warnings.length, 1)
   })
 })
@@ -186,7 +184,7 @@ describe('overlayMtu', () => {
   for (const [type, ext, mtu] of [['vxlan', 1500, 1450], ['udp', 1500, 1472], ['host-gw', 1500, 1500], ['vxlan', 9000, 8950]] as const) {
     it(`${type} on ${ext}: ${mtu}`, () => {
       assert.equal(overlayMtu(type, ext), mtu)
-      assert.equal(encapOverhead(type), ext - mtu)
+      assert.equal(findBackend(type)?.overhead, ext - mtu)
     })
   }
 })

@@ -1,16 +1,17 @@
-// The agent's backends on a fake iproute2: which VtepMAC goes into the lease, what the device
-// spec is, and host-gw's NAT check.
+// The backends' start (what the agent runs) on a fake kernel: which VtepMAC goes into the lease,
+// what the device spec is, and host-gw's NAT check.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import type {VxlanDeviceSpec} from '../../src/core/backend-vxlan.js'
+import type {BackendPlatform} from '../../src/backends/platform.js'
+import type {VxlanDeviceState} from '../../src/backends/vxlan/device.js'
+import {decodeNetworkConfig} from '../../src/backends/network-config.js'
 import {FlanctlError} from '../../src/core/errors.js'
 import type {ExternalInterface} from '../../src/core/external-interface.js'
-import {decodeNetworkConfig} from '../../src/core/network-config.js'
 import type {NetworkConfig} from '../../src/core/types.js'
-import {createBackend, type BackendPlatform} from '../../src/engine/backends.js'
-import type {VxlanDeviceState} from '../../src/adapters/iproute2/index.js'
-import {vxlanIncompatibility} from '../../src/adapters/iproute2/vxlan-device.js'
-import {lease} from './fakes.js'
+import {startBackend} from '../../src/engine/join-network.js'
+import {fakePlatform} from '../helpers/fake-platform.js'
+import {byKind} from '../helpers/entries.js'
+import {lease} from '../engine/fakes.js'
 
 const external: ExternalInterface = {name: 'eth0', index: 2, mtu: 1500, ifaceAddr: 0xc000020b, publicIp: 0xc000020b, onLinkSubnets: [{ip: 0xc0000200, prefixLen: 24}]}
 
@@ -21,18 +22,13 @@ function config(text: string): NetworkConfig {
 }
 
 function platform(existing?: VxlanDeviceState) {
-  const ensured: VxlanDeviceSpec[] = []
-  const p: BackendPlatform = {
-    readVxlanDevice: async () => existing,
-    vxlanIncompatibility,
-    ensureVxlanDevice: async (spec) => {
-      ensured.push(spec)
-      const mac = existing !== undefined && vxlanIncompatibility(existing, spec) === undefined ? existing.mac : spec.mac
-      return {name: spec.name, index: 9, mac, mtu: spec.mtu, created: existing === undefined}
-    },
-    dataplane: () => ({observe: async () => ({routes: [], neighs: [], fdb: []}), apply: async () => {}}),
-  }
+  const {platform: p, ensured} = fakePlatform({existing})
   return {p, ensured}
+}
+
+/** the backend as the agent starts it: the registry's module, on this platform */
+function createBackend(input: {config: NetworkConfig; external: ExternalInterface; random: () => number}, p: BackendPlatform) {
+  return startBackend(input.config, input.external, {platform: p, random: input.random})
 }
 
 const existingDevice: VxlanDeviceState = {
@@ -89,12 +85,12 @@ test('vxlan desired: per peer neighbour, fdb and onlink route; DirectRouting: a 
   const peer = lease('198.18.2.0/24', '192.0.2.12', {vtepMac: '0a:00:00:00:00:02'})
   const far = lease('198.18.3.0/24', '198.51.100.3', {vtepMac: '0a:00:00:00:00:03'})
   const d1 = plain.desired(own, [peer, far]).state
-  assert.equal(d1.routes.length, 2)
-  assert.ok(d1.routes.every((r) => r.dev === 'flannel.1' && r.onlink))
+  assert.equal(byKind(d1, 'route').length, 2)
+  assert.ok(byKind(d1, 'route').every((r) => r.dev === 'flannel.1' && r.onlink))
   const direct = await createBackend({config: config('{"Network":"198.18.0.0/16","Backend":{"Type":"vxlan","DirectRouting":true}}'), external, random: () => 0}, p)
   const d2 = direct.desired(own, [peer, far]).state
-  assert.deepEqual(d2.routes.map((r) => `${r.dev}${r.onlink ? ' onlink' : ''}`), ['eth0', 'flannel.1 onlink'])
-  assert.equal(d2.fdb.length, 1)
+  assert.deepEqual(byKind(d2, 'route').map((r) => `${r.dev}${r.onlink ? ' onlink' : ''}`), ['eth0', 'flannel.1 onlink'])
+  assert.equal(byKind(d2, 'fdb').length, 1)
 })
 
 test('host-gw: lease without BackendData, MTU of the interface, routes via the peer\'s public IP', async () => {
@@ -103,7 +99,7 @@ test('host-gw: lease without BackendData, MTU of the interface, routes via the p
   assert.deepEqual(backend.leaseAttrs, {publicIp: '192.0.2.11', publicIpv6: null, backendType: 'host-gw'})
   assert.equal(backend.mtu, 1500)
   const d = backend.desired(lease('198.18.1.0/24', '192.0.2.11', {backendType: 'host-gw'}), [lease('198.18.2.0/24', '192.0.2.12', {backendType: 'host-gw'})]).state
-  assert.deepEqual(d.routes, [{kind: 'route', dst: {ip: 0xc6120200, prefixLen: 24}, via: 0xc000020c, dev: 'eth0', onlink: false}])
+  assert.deepEqual(byKind(d, 'route'), [{kind: 'route', dst: {ip: 0xc6120200, prefixLen: 24}, via: 0xc000020c, dev: 'eth0', onlink: false}])
 })
 
 test('host-gw refuses a public IP that is not on the interface (NAT)', async () => {

@@ -1,10 +1,11 @@
 // What flannel's host-gw backend programs, as desired state: for each remote host-gw lease, a
 // route <subnet> via <PublicIP> dev <external interface>. The peers must be on our L2 segment,
 // and the public IP must be the interface's own address (no NAT).
-import type {DataplaneState, DesiredState} from './dataplane-state.js'
-import {formatIp4, formatIp4Net, parseIp4} from './ip4.js'
-import {fail, ok, type Result} from './result.js'
-import type {Ip4Net, Lease} from './types.js'
+import type {DesiredState} from '../../core/dataplane-state.js'
+import {formatIp4, formatIp4Net, parseIp4} from '../../core/ip4.js'
+import {fail, ok, type Result} from '../../core/result.js'
+import type {Ip4Net, Lease, LeaseAttrs} from '../../core/types.js'
+import type {RouteEntry} from '../route-kind.js'
 
 export interface HostGwDesiredInput {
   ownLease: {subnet: Ip4Net}
@@ -14,7 +15,7 @@ export interface HostGwDesiredInput {
 
 export function hostGwDesired(input: HostGwDesiredInput): DesiredState {
   const {ownLease, externalInterface} = input
-  const state: DataplaneState = {routes: [], neighs: [], fdb: []}
+  const state: RouteEntry[] = []
   const warnings: string[] = []
   for (const lease of input.leases) {
     if (lease.attrs.backendType !== 'host-gw') continue
@@ -27,7 +28,7 @@ export function hostGwDesired(input: HostGwDesiredInput): DesiredState {
       )
       continue
     }
-    state.routes.push({kind: 'route', dst: subnet, via: publicIp, dev: externalInterface, onlink: false})
+    state.push({kind: 'route', dst: subnet, via: publicIp, dev: externalInterface, onlink: false})
   }
   return {state, warnings}
 }
@@ -40,4 +41,9 @@ export function hostGwPreflight(external: {name: string; ifaceAddr: number; publ
     `your PublicIP ${formatIp4(external.publicIp)} differs from the address ${formatIp4(external.ifaceAddr)} of interface ` +
       `${external.name}, meaning that probably you're on a NAT, which is not supported by host-gw backend`,
   )
+}
+
+/** host-gw's lease value: a BackendType and no BackendData. */
+export function hostGwLeaseAttrs(publicIp: string): LeaseAttrs {
+  return {publicIp, publicIpv6: null, backendType: 'host-gw'}
 }

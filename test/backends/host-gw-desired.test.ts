@@ -1,7 +1,7 @@
 import {describe, it} from 'node:test'
 import assert from 'node:assert/strict'
-import {hostGwDesired, hostGwPreflight} from '../../src/core/backend-host-gw.js'
-import {formatEntry} from '../../src/core/dataplane-state.js'
+import {hostGwDesired, hostGwPreflight} from '../../src/backends/host-gw/desired.js'
+import {byKind, formatOf as formatEntry} from '../helpers/entries.js'
 import {parseIp4, parseIp4Net} from '../../src/core/ip4.js'
 import type {Lease} from '../../src/core/types.js'
 
@@ -31,9 +31,9 @@ describe('hostGwDesired', () => {
         lease('198.18.11.0/24', '192.0.2.14', 'host-gw'),
       ],
     })
-    assert.deepEqual(state.neighs, [])
-    assert.deepEqual(state.fdb, [])
-    assert.deepEqual(state.routes.map(formatEntry), ['route 198.18.7.0/24 via 192.0.2.11 dev eth0', 'route 198.18.11.0/24 via 192.0.2.14 dev eth0'])
+    assert.deepEqual(byKind(state, 'neigh'), [])
+    assert.deepEqual(byKind(state, 'fdb'), [])
+    assert.deepEqual(byKind(state, 'route').map(formatEntry), ['route 198.18.7.0/24 via 192.0.2.11 dev eth0', 'route 198.18.11.0/24 via 192.0.2.14 dev eth0'])
     assert.equal(warnings.length, 1)
     assert.match(warnings[0], /198\.18\.10\.0\/24.*PublicIP "nonsense"/)
   })

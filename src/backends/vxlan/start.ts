@@ -1,0 +1,62 @@
+// vxlan's kernel side. The VtepMAC must be in the lease before the device gets its
+// <subnet>.0/32 address, so the MAC is settled first: an existing compatible flannel.<VNI> keeps
+// its MAC across restarts (peers' fdb entries stay valid); otherwise a new random one. The device
+// is created or fixed once the lease is known (activate).
+import {FlanctlError} from '../../core/errors.js'
+import {formatIp4} from '../../core/ip4.js'
+import type {LogFields} from '../../adapters/log/logger.js'
+import type {AgentBackend, BackendStartInput} from '../backend-module.js'
+import {DEFAULT_VNI} from './constants.js'
+import {vxlanDesired} from './desired.js'
+import {vxlanDeviceSpec, type VxlanDeviceSpec} from './device-spec.js'
+import {vxlanIncompatibility} from './device.js'
+import {vxlanLeaseAttrs} from './lease-data.js'
+
+export async function startVxlan(input: BackendStartInput): Promise<AgentBackend> {
+  const {config, external, platform} = input
+  const network = config.network
+  if (network === undefined) throw new FlanctlError('E_INVALID_CONFIG', 'the network config has no IPv4 Network')
+  const vni = config.backend.vni > 0 ? config.backend.vni : DEFAULT_VNI
+  // the address is a placeholder until the lease is known; everything else is final
+  const planned = vxlanDeviceSpec({
+    vni,
+    port: config.backend.port,
+    localIp: external.ifaceAddr,
+    externalInterface: external.name,
+    externalMtu: external.mtu,
+    configuredMtu: config.backend.mtu,
+    ownSubnet: {ip: 0, prefixLen: 32},
+    network,
+    random: input.random,
+  })
+  const existing = await platform.readVxlanDevice(planned.name)
+  const keep = existing !== undefined && vxlanIncompatibility(existing, planned) === undefined
+  const vtepMac = keep ? existing.mac : planned.mac
+  const details: LogFields = {device: planned.name, vni, port: planned.port, vtepMac, local: formatIp4(planned.localIp), directRouting: config.backend.directRouting}
+  return {
+    type: 'vxlan',
+    mtu: planned.mtu,
+    leaseAttrs: vxlanLeaseAttrs(formatIp4(external.publicIp), {vni, vtepMac}),
+    details,
+    async activate(ownLease) {
+      const spec: VxlanDeviceSpec = {...planned, mac: vtepMac, address: {ip: ownLease.subnet.ip, prefixLen: 32}}
+      const device = await platform.ensureVxlanDevice(spec)
+      if (device.mac !== vtepMac) {
+        // only if something else changed the device between our two looks at it
+        throw new FlanctlError('E_SYSTEM', `vxlan device ${device.name} has MAC ${device.mac}, but the lease says VtepMAC ${vtepMac}`, {hint: 'Another process changed the device while flanctl started; start flanctl up again.'})
+      }
+      details.device = device.created ? `${device.name} (created)` : `${device.name} (kept)`
+      if (device.recreatedBecause !== undefined) details.recreatedBecause = device.recreatedBecause
+    },
+    desired: (ownLease, peers) =>
+      vxlanDesired({
+        ownLease,
+        leases: peers,
+        device: planned.name,
+        directRouting: config.backend.directRouting,
+        externalInterface: external.name,
+        localSubnetsOnLink: external.onLinkSubnets,
+      }),
+    dataplane: platform.vxlanDataplane({device: planned.name, externalInterface: external.name, network}),
+  }
+}

@@ -1,0 +1,122 @@
+// Step 3 of the agent: with the lease held, bring the host up and keep it so.
+//   - the rules' loop starts at once (it needs only the network and our subnet);
+//   - the backend is activated (vxlan: the device gets <subnet>.0/32) while the lease list the
+//     acquisition read becomes the peer book;
+//   - renewals run from here on;
+//   - subnet.env is written once the rules are in place, then READY=1 and /readyz 200;
+//   - the routes' loop and the watch start after subnet.env, as flanneld's do, or as soon as
+//     the rules fail or take longer than RULES_GRACE_MS: a broken iptables must not hold the
+//     routes back.
+// Resolves when the signal aborts; the caller tells a stop from a lost lease.
+import type {AgentBackend} from '../backends/backend-module.js'
+import {formatIp4Net} from '../core/ip4.js'
+import {renderSubnetEnv} from '../core/subnet-env.js'
+import type {Ip4Net, Lease} from '../core/types.js'
+import type {AcquiredLease} from './acquire-lease.js'
+import type {AgentDeps, AgentOptions} from './agent-deps.js'
+import {sleep} from './clock.js'
+import {createLeaseBook} from './lease-book.js'
+import {startLeaseKeeper} from './lease-keeper.js'
+import {abortion, Stopped} from './retrying.js'
+import {createRoutesLoop} from './routes-loop.js'
+import {createRulesLoop} from './rules-loop.js'
+import type {ReconcileLoop} from './reconcile-loop.js'
+
+/** How long the routes wait for the rules' first pass before they start anyway. */
+export const RULES_GRACE_MS = 2000
+
+export interface RunLoopsInput {
+  network: Ip4Net
+  backend: AgentBackend
+  acquired: AcquiredLease
+  /** the agent's one signal: SIGINT/SIGTERM, our lease lost, or a failure elsewhere */
+  signal: AbortSignal
+  /** our lease left etcd: the agent must stop */
+  onOwnLeaseDeleted: (how: string) => void
+  /** things to undo when the agent stops, last first */
+  cleanups: Array<() => Promise<void> | void>
+}
+
+export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps: AgentDeps): Promise<void> {
+  const {clock, log, store} = deps
+  const {backend, network, signal, cleanups} = input
+  let ownLease: Lease = input.acquired.lease
+  const ownSubnet = formatIp4Net(ownLease.subnet)
+  const checkStop = (): void => {
+    if (signal.aborted) throw new Stopped()
+  }
+
+  const rules = createRulesLoop({clock, log, network, subnet: ownLease.subnet, options, deps})
+  if (rules !== undefined) {
+    cleanups.push(() => rules.stop())
+    rules.start()
+  }
+
+  // changes before the routes' loop exists need no mark: its first pass sees them all
+  let routes: ReconcileLoop | undefined
+  const book = createLeaseBook({
+    ownKey: ownLease.key,
+    backendType: backend.type,
+    log,
+    onChange: (reason) => routes?.markDirty(reason),
+    onOwnLeaseDeleted: input.onOwnLeaseDeleted,
+  })
+
+  await backend.activate(ownLease)
+  log.info('backend ready', {type: backend.type, mtu: backend.mtu, ...backend.details})
+  checkStop()
+  const list = input.acquired.list
+  book.load(list)
+  checkStop()
+
+  const routesLoop = createRoutesLoop({
+    clock,
+    log,
+    backend,
+    ownLease: () => ownLease,
+    peers: () => book.peers(),
+    resyncIntervalMs: options.resyncIntervalMs,
+    minPassIntervalMs: options.minPassIntervalMs,
+  })
+  routes = routesLoop
+  cleanups.push(() => routesLoop.stop())
+
+  let routing = false
+  const startRouting = (): void => {
+    if (routing || signal.aborted) return
+    routing = true
+    routesLoop.start()
+    const watch = store.watchLeases(list.revision, book)
+    cleanups.push(() => watch.close())
+  }
+
+  const keeper = startLeaseKeeper({clock, log, store, lease: ownLease, renewMarginMinutes: options.renewMarginMinutes, onRenewed: (lease) => (ownLease = lease)})
+  cleanups.push(() => keeper.stop())
+
+  if (rules !== undefined) {
+    let rulesInPlace = false
+    void rules.firstSuccess.then(() => (rulesInPlace = true))
+    await Promise.race([rules.firstPass, sleep(clock, RULES_GRACE_MS, signal).catch(() => {}), abortion(signal)])
+    checkStop()
+    if (!rulesInPlace) startRouting()
+    // subnet.env and READY only once the rules are in place
+    await Promise.race([rules.firstSuccess, abortion(signal)])
+    checkStop()
+  }
+
+  const subnetEnv = renderSubnetEnv({network, subnet: ownLease.subnet, mtu: backend.mtu, ipMasq: options.ipMasq})
+  await deps.writeFileAtomic(options.subnetFile, subnetEnv)
+  log.info('subnet file written', {path: options.subnetFile, subnet: ownSubnet, mtu: backend.mtu})
+  checkStop()
+  startRouting()
+
+  deps.setReady?.(true)
+  const notified = await deps.notifyReady(`subnet ${ownSubnet}, ${book.peers().length} peers`).catch((error: Error) => {
+    log.warn('could not notify systemd', {error: error.message})
+    return 'failed' as const
+  })
+  log.info('ready', {subnet: ownSubnet, systemd: notified === 'sent' ? 'notified' : notified})
+
+  const running = backend.run?.(signal)
+  await Promise.all([abortion(signal), running])
+}
