@@ -31,7 +31,7 @@ export function decodeNetworkConfig(text: string, source: string): Result<Networ
 }
 
 /** The Backend object with flannel's field names: Type, the known options, then the others as given. */
-export function encodeBackend(backend: BackendConfig): Record<string, unknown> {
+function encodeBackend(backend: BackendConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {Type: backend.type, ...findBackend(backend.type)?.encodeOptions(backend)}
   for (const [key, value] of Object.entries(backend.raw)) if (!Object.hasOwn(out, key)) setOwn(out, key, value)
   return out

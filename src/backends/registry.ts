@@ -6,7 +6,7 @@ import {hostGwBackend} from './host-gw/index.js'
 import {udpBackend} from './udp/index.js'
 import {vxlanBackend} from './vxlan/index.js'
 
-export const BACKENDS: readonly BackendModule[] = [vxlanBackend, hostGwBackend, udpBackend]
+const BACKENDS: readonly BackendModule[] = [vxlanBackend, hostGwBackend, udpBackend]
 
 /** Every backend type flanctl understands, in the registry's order. */
 export const BACKEND_TYPES: readonly string[] = BACKENDS.map((backend) => backend.type)

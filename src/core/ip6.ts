@@ -125,17 +125,9 @@ export function ip6NetContains(net: Ip6Net, ip: bigint): boolean {
   return (ip & mask) === (net.ip & mask)
 }
 
-export function ip6NetContainsNet(outer: Ip6Net, inner: Ip6Net): boolean {
-  return outer.prefixLen <= inner.prefixLen && ip6NetContains(outer, inner.ip)
-}
-
 export function ip6NetsOverlap(a: Ip6Net, b: Ip6Net): boolean {
   const mask = ip6Mask(Math.min(a.prefixLen, b.prefixLen))
   return (a.ip & mask) === (b.ip & mask)
-}
-
-export function ip6NetEqual(a: Ip6Net, b: Ip6Net): boolean {
-  return a.ip === b.ip && a.prefixLen === b.prefixLen
 }
 
 export function firstHost6(net: Ip6Net): bigint {

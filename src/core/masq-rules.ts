@@ -22,12 +22,12 @@ export interface IptablesRule {
   spec: readonly string[]
 }
 
-export const MASQ_CHAIN = 'FLANNEL-POSTRTG'
-export const FORWARD_CHAIN = 'FLANNEL-FWD'
-export const MASQ_COMMENT = 'flanneld masq'
-export const FORWARD_COMMENT = 'flanneld forward'
+const MASQ_CHAIN = 'FLANNEL-POSTRTG'
+const FORWARD_CHAIN = 'FLANNEL-FWD'
+const MASQ_COMMENT = 'flanneld masq'
+const FORWARD_COMMENT = 'flanneld forward'
 /** kube-proxy marks packets it will masquerade itself; flannel leaves them alone (double NAT bug). */
-export const KUBE_PROXY_MARK = '0x4000/0x4000'
+const KUBE_PROXY_MARK = '0x4000/0x4000'
 
 const BUILTIN_CHAINS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'])
 

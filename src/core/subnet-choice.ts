@@ -10,7 +10,7 @@ import {fail, ok, type Result} from './result.js'
 import type {Ip4Net, Ip6Net, Lease, NetworkConfig} from './types.js'
 
 /** flannel picks among this many free subnets, so racing hosts rarely pick the same one. */
-export const FREE_SUBNET_CANDIDATES = 100
+const FREE_SUBNET_CANDIDATES = 100
 
 export interface ChooseSubnetInput {
   config: NetworkConfig
@@ -34,12 +34,12 @@ export type SubnetChoice =
   | {kind: 'previous' | 'new'; subnet: Ip4Net; ipv6Subnet?: Ip6Net; staleLeases: Lease[]}
 
 /** flannel's isSubnetConfigCompat: inside SubnetMin..SubnetMax with the configured length. */
-export function subnetFitsConfig(config: NetworkConfig, subnet: Ip4Net): boolean {
+function subnetFitsConfig(config: NetworkConfig, subnet: Ip4Net): boolean {
   return subnet.ip >= config.subnetMin && subnet.ip <= config.subnetMax && subnet.prefixLen === config.subnetLen
 }
 
 /** flannel's isIPv6SubnetConfigCompat: no IPv6 subnet unless IPv6 is enabled, then one in range. */
-export function ipv6SubnetFitsConfig(config: NetworkConfig, subnet: Ip6Net | undefined): boolean {
+function ipv6SubnetFitsConfig(config: NetworkConfig, subnet: Ip6Net | undefined): boolean {
   if (!config.enableIPv6) return subnet === undefined
   const {ipv6SubnetMin: min, ipv6SubnetMax: max, ipv6SubnetLen: len} = config
   if (subnet === undefined || min === undefined || max === undefined) return false
@@ -99,7 +99,7 @@ export function freeSubnets(config: NetworkConfig, leases: readonly SubnetHolder
   return free
 }
 
-export function freeIpv6Subnets(config: NetworkConfig, leases: readonly SubnetHolder[], limit = FREE_SUBNET_CANDIDATES): Ip6Net[] {
+function freeIpv6Subnets(config: NetworkConfig, leases: readonly SubnetHolder[], limit = FREE_SUBNET_CANDIDATES): Ip6Net[] {
   const {ipv6SubnetMin: min, ipv6SubnetMax: max, ipv6SubnetLen: len} = config
   if (min === undefined || max === undefined || len === undefined) return []
   const occupied = new Occupied6(leases, len)

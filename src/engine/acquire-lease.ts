@@ -10,7 +10,7 @@ import {chooseSubnet} from '../core/subnet-choice.js'
 import {LEASE_TTL_SECONDS, type Ip4Net, type Ip6Net, type Lease, type LeaseAttrs, type NetworkConfig} from '../core/types.js'
 
 /** flannel's raceRetries */
-export const MAX_ACQUIRE_ATTEMPTS = 10
+const MAX_ACQUIRE_ATTEMPTS = 10
 
 export interface AcquireLeaseInput {
   store: LeaseStore

@@ -9,7 +9,7 @@ import {LEASE_TTL_SECONDS, type Lease} from '../core/types.js'
 import {formatDuration, type Clock, type Timer} from './clock.js'
 
 export const DEFAULT_RENEW_MARGIN_MINUTES = 60
-export const RENEW_RETRY_MS = 60_000
+const RENEW_RETRY_MS = 60_000
 
 export interface LeaseKeeperOptions {
   clock: Clock

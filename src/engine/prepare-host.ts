@@ -16,7 +16,7 @@ export interface PreparedHost {
 type HostDeps = Pick<AgentDeps, 'listInterfaces' | 'defaultRouteInterface' | 'readFile' | 'log'>
 
 /** The external interface by flanneld's rules (--iface, --iface-regex, the default route); a bad --iface is E_USAGE. */
-export async function chooseInterface(options: Pick<AgentOptions, 'ifaces' | 'ifaceRegexes' | 'publicIp'>, deps: HostDeps): Promise<ExternalInterface> {
+async function chooseInterface(options: Pick<AgentOptions, 'ifaces' | 'ifaceRegexes' | 'publicIp'>, deps: HostDeps): Promise<ExternalInterface> {
   // the default route only counts without --iface and --iface-regex: otherwise not asked (one `ip` run less)
   const needDefault = options.ifaces.length === 0 && options.ifaceRegexes.length === 0
   const [interfaces, defaultRouteInterface] = await Promise.all([deps.listInterfaces(), needDefault ? deps.defaultRouteInterface() : undefined])
@@ -28,7 +28,7 @@ export async function chooseInterface(options: Pick<AgentOptions, 'ifaces' | 'if
 }
 
 /** FLANNEL_SUBNET of the last run, so a restart keeps its subnet even when its lease expired; unreadable: none. */
-export async function readPreviousSubnet(path: string, deps: HostDeps): Promise<Ip4Net | undefined> {
+async function readPreviousSubnet(path: string, deps: HostDeps): Promise<Ip4Net | undefined> {
   const text = await deps.readFile(path).catch((error: Error) => {
     deps.log.warn('cannot read the previous subnet file', {path, error: error.message})
     return undefined

@@ -14,7 +14,7 @@ export interface NetworkConfigRead {
   config: NetworkConfig
 }
 
-export async function missingConfigError(store: LeaseStore, key: string): Promise<FlanctlError> {
+async function missingConfigError(store: LeaseStore, key: string): Promise<FlanctlError> {
   const others = (await store.findConfigKeys().catch(() => [] as string[])).filter((k) => k !== key)
   const prefixes = others.map((k) => k.replace(/\/config$/, ''))
   const hint = others.length > 0

@@ -9,7 +9,7 @@ import {formatDuration, sleep, type Clock} from './clock.js'
 /** Codes worth waiting out: etcd down, config not written yet or being fixed, subnets freed later, a lost race. */
 export const RETRYABLE_CODES: ReadonlySet<FlanctlErrorCode> = new Set(['E_NO_CONFIG', 'E_INVALID_CONFIG', 'E_ETCD_UNREACHABLE', 'E_SUBNETS_EXHAUSTED', 'E_CONFLICT'])
 
-export function retryable(error: unknown): boolean {
+function retryable(error: unknown): boolean {
   return !(error instanceof FlanctlError) || RETRYABLE_CODES.has(error.code)
 }
 

@@ -32,7 +32,7 @@ export interface SystemdUnitFile {
 }
 
 /** systemd splits ExecStart on spaces, expands %specifiers and $VARS: quote and escape accordingly. */
-export function systemdQuote(arg: string): string {
+function systemdQuote(arg: string): string {
   const escaped = arg.replace(/%/g, '%%').replace(/\$/g, '$$$$')
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(escaped)) return escaped
   return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`

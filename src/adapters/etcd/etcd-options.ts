@@ -44,8 +44,8 @@ export interface ResolvedEtcdOptions {
   proveConnection: boolean
 }
 
-export const DEFAULT_DIAL_TIMEOUT_MS = 3000
-export const DEFAULT_REQUEST_TIMEOUT_MS = 5000
+const DEFAULT_DIAL_TIMEOUT_MS = 3000
+const DEFAULT_REQUEST_TIMEOUT_MS = 5000
 
 /** Validates the options and reads the TLS files; E_USAGE naming the flag and file on any problem. */
 export async function resolveEtcdOptions(options: EtcdStoreOptions): Promise<ResolvedEtcdOptions> {

@@ -33,7 +33,7 @@ export async function runTool(tool: Iproute2Tool, args: readonly string[], optio
 }
 
 /** Runs the tool and returns stdout; a non-zero exit is an E_SYSTEM error naming the command and its stderr. */
-export async function runChecked(tool: Iproute2Tool, args: readonly string[], options: RunOptions = {}): Promise<string> {
+async function runChecked(tool: Iproute2Tool, args: readonly string[], options: RunOptions = {}): Promise<string> {
   const result = await runTool(tool, args, options)
   if (result.exitCode !== 0) {
     throw new FlanctlError(

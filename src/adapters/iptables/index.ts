@@ -44,10 +44,10 @@ export async function saveTables(tables: readonly string[], options: IptablesOpt
 }
 
 /** How long iptables-restore waits for the xtables lock another program holds: a pass must end. */
-export const XTABLES_LOCK_WAIT_SECONDS = 5
+const XTABLES_LOCK_WAIT_SECONDS = 5
 
 /** Runs one iptables-restore --noflush with the payload (all of it or none: restore is atomic per table). */
-export async function applyRestorePayload(payload: string, options: IptablesOptions = {}): Promise<void> {
+async function applyRestorePayload(payload: string, options: IptablesOptions = {}): Promise<void> {
   if (payload === '') return
   await run('iptables-restore', ['-w', String(XTABLES_LOCK_WAIT_SECONDS), '--noflush'], {...options, input: payload})
 }

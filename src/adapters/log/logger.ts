@@ -41,7 +41,7 @@ export function createLogger(options: LoggerOptions): Logger {
   }
 }
 
-export function plainLine(time: Date, level: LogLevel, message: string, fields: LogFields): string {
+function plainLine(time: Date, level: LogLevel, message: string, fields: LogFields): string {
   let line = `${time.toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue
@@ -60,5 +60,3 @@ export function jsonLine(time: Date, level: LogLevel, message: string, fields: L
   return JSON.stringify(record)
 }
 
-/** A logger that drops everything (tests, library use). */
-export const silentLogger: Logger = {debug() {}, info() {}, warn() {}, error() {}}

@@ -4,7 +4,7 @@
 import {FieldError, uintField} from '../../core/go-json.js'
 import type {BackendModule} from '../backend-module.js'
 
-export const DEFAULT_UDP_PORT = 8285
+const DEFAULT_UDP_PORT = 8285
 
 export const udpBackend: BackendModule = {
   type: 'udp',
