@@ -1,78 +1,36 @@
-// IPv6 addresses as bigints: parsing (Go's net.ParseIP rules: hex groups, one "::", an optional
-// trailing dotted IPv4, no zone), canonical formatting (RFC 5952, lower case, as Go prints it)
-// and CIDR arithmetic.
+// IPv6 addresses as bigints: parsing and canonical formatting with ipaddr.js (RFC 5952, as Go
+// prints it), with Go's net.ParseIP rules on top where ipaddr.js is laxer (no zone; a dotted
+// IPv4 only at the end, read as the last two groups), and CIDR arithmetic.
+import ipaddr from 'ipaddr.js'
 import {parseIp4} from './ip4.js'
 import {fail, ok, type Result} from './result.js'
 import type {Ip6Net} from './types.js'
 
 const MAX = (1n << 128n) - 1n
-const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/
 
-function parseGroups(text: string): number[] | undefined {
-  if (text === '') return []
-  const parts = text.split(':')
-  const groups: number[] = []
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]
-    if (i === parts.length - 1 && part.includes('.')) {
-      const v4 = parseIp4(part)
-      if (v4 === undefined) return undefined
-      groups.push(Math.floor(v4 / 65536), v4 % 65536)
-    } else if (HEX_GROUP.test(part)) {
-      groups.push(parseInt(part, 16))
-    } else {
-      return undefined
-    }
-  }
-  return groups
+/** "...:1.2.3.4" -> "...:102:304" (Go's rule: a dotted IPv4 may only end the address); undefined when the IPv4 part is bad. */
+function withoutDottedTail(text: string): string | undefined {
+  const colon = text.lastIndexOf(':')
+  const v4 = parseIp4(text.slice(colon + 1))
+  if (v4 === undefined || text.slice(0, colon).includes('.')) return undefined
+  return `${text.slice(0, colon + 1)}${Math.floor(v4 / 65536).toString(16)}:${(v4 % 65536).toString(16)}`
 }
 
-/** "fd00:12:13::" -> bigint; undefined when it is not an IPv6 address. */
+/** "fd00:12:13::" -> bigint; undefined when it is not an IPv6 address (Go's net.ParseIP: no zone). */
 export function parseIp6(text: string): bigint | undefined {
-  if (text.length < 2 || text.length > 45) return undefined
-  const gap = text.indexOf('::')
-  let groups: number[] | undefined
-  if (gap < 0) {
-    groups = parseGroups(text)
-    if (groups === undefined || groups.length !== 8) return undefined
-  } else {
-    if (text.indexOf('::', gap + 1) >= 0) return undefined
-    const head = parseGroups(text.slice(0, gap))
-    const tail = parseGroups(text.slice(gap + 2))
-    if (head === undefined || tail === undefined) return undefined
-    // "::" stands for at least one zero group
-    if (head.length + tail.length > 7) return undefined
-    // a dotted IPv4 may only end the address
-    if (text.slice(0, gap).includes('.')) return undefined
-    groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail]
-  }
+  if (text.length < 2 || text.length > 45 || text.includes('%')) return undefined
+  const plain = text.includes('.') ? withoutDottedTail(text) : text
+  if (plain === undefined || !ipaddr.IPv6.isValid(plain)) return undefined
   let n = 0n
-  for (const g of groups) n = (n << 16n) | BigInt(g)
+  for (const part of ipaddr.IPv6.parse(plain).parts) n = (n << 16n) | BigInt(part)
   return n
 }
 
-/** Canonical text: lower case, the longest run (>= 2) of zero groups as "::", first on a tie. */
+/** Canonical text (RFC 5952, as Go prints it): lower case, the longest run (>= 2) of zero groups as "::", first on a tie. */
 export function formatIp6(n: bigint): string {
-  const groups: number[] = []
-  for (let i = 7; i >= 0; i--) groups.push(Number((n >> BigInt(i * 16)) & 0xffffn))
-  let bestStart = -1
-  let bestLen = 1
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && groups[j] === 0) j++
-    if (j - i > bestLen) {
-      bestStart = i
-      bestLen = j - i
-    }
-    i = j
-  }
-  const hex = groups.map((g) => g.toString(16))
-  if (bestStart < 0) return hex.join(':')
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`
+  const parts: number[] = []
+  for (let i = 7; i >= 0; i--) parts.push(Number((n >> BigInt(i * 16)) & 0xffffn))
+  return new ipaddr.IPv6(parts).toRFC5952String()
 }
 
 export function ip6Mask(prefixLen: number): bigint {

@@ -86,6 +86,9 @@ test('parseIp6 / formatIp6 (canonical, as Go prints)', () => {
     ['1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
     ['1:0:2:3:4:5:6:7', '1:0:2:3:4:5:6:7'], // one zero group is not compressed
     ['::ffff:192.0.2.1', '::ffff:c000:201'],
+    ['::1.2.3.4', '::102:304'], // ipaddr.js alone reads this as ::ffff:1.2.3.4
+    ['1.2.3.4::', undefined],
+    ['1:2:3:4:5:6:7::', '1:2:3:4:5:6:7:0'],
     ['1:2:3:4:5:6:7:8:9', undefined],
     ['1::2::3', undefined],
     ['12345::', undefined],
