@@ -2,7 +2,7 @@
 // through `ip monitor route` in each host. Reference: the same put seen by a plain etcd watch
 // (the floor any agent sits on).
 import {setTimeout as sleep} from 'node:timers/promises'
-import {leaseValue, loadState, randomVtepMac} from '../src/engine/lab/index.js'
+import {leaseValue, loadState, randomVtepMac} from '../src/lab/index.js'
 import {EtcdDriver} from './lib/etcd-driver-client.js'
 import {benchLabName, withLab} from './lib/lab-session.js'
 import {RouteMonitor} from './lib/route-monitor.js'

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 import {isOurProcess} from '../../src/adapters/netns/processes.js'
-import {addLabHost, etcdctl, labUp, leaseValue, parseCidr, pingMatrix, readRoutes, startLabEtcd, stopLabEtcd, subnetKeyOf, type LabUpResult} from '../../src/engine/lab/index.js'
+import {addLabHost, etcdctl, labUp, leaseValue, parseCidr, pingMatrix, readRoutes, startLabEtcd, stopLabEtcd, subnetKeyOf, type LabUpResult} from '../../src/lab/index.js'
 import {e2eLabName, host, removeLab, requireRoot, state, waitFor} from './lab-fixture.js'
 
 const name = e2eLabName('ec')

@@ -5,7 +5,7 @@ import {runCommand} from '../../src/adapters/netns/run-command.js'
 import {
   addLabHost, etcdctl, etcdGetPrefix, forwardRuleLines, labUp, leaseValue, masqRuleLines, numberToIp4, parseCidr, pingMatrix,
   readIptables, readRoutes, readVxlanDevice, subnetKeyOf, type LabState, type LabUpResult,
-} from '../../src/engine/lab/index.js'
+} from '../../src/lab/index.js'
 import {e2eLabName, host, leaseOf, readText, removeLab, requireRoot, state, waitFor} from './lab-fixture.js'
 
 const name = e2eLabName('eg')

@@ -10,7 +10,7 @@ import {after, describe, it} from 'node:test'
 import {execa} from 'execa'
 import {listNetns} from '../../src/adapters/netns/namespaces.js'
 import {processArgv} from '../../src/adapters/netns/processes.js'
-import {labDown, labUp, readState, stateFile} from '../../src/engine/lab/index.js'
+import {labDown, labUp, readState, stateFile} from '../../src/lab/index.js'
 import {e2eLabName, removeLab, requireRoot, waitFor} from './lab-fixture.js'
 
 const root = new URL('../../', import.meta.url).pathname

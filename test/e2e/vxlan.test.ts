@@ -8,7 +8,7 @@ import {
   addLabHost, etcdctl, etcdGetPrefix, forwardRuleLines, formatCidr, labUp, leaseValue, masqRuleLines, numberToIp4, parseCidr,
   pingMatrix, readFdb, readIptables, readLabLeases, readNeighbours, readRoutes, readVxlanDevice, startLabAgent, startLabEtcd,
   stopLabAgent, stopLabEtcd, subnetKeyOf, type LabState, type LabUpResult,
-} from '../../src/engine/lab/index.js'
+} from '../../src/lab/index.js'
 import {agentLogTail, e2eLabName, fileIdentity, host, leaseOf, pingLoop, readText, removeLab, requireRoot, state, waitFor} from './lab-fixture.js'
 
 const name = e2eLabName('ev')

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 import {FlanctlCommand} from '../../cli/base-command.js'
-import type {LabUpResult} from '../../engine/lab/lab-view.js'
-import {renderLabUp} from '../../engine/lab/render-lab.js'
+import type {LabUpResult} from '../../lab/lab-view.js'
+import {renderLabUp} from '../../lab/render-lab.js'
 
 export default class LabUp extends FlanctlCommand<LabUpResult> {
   static override summary = 'Start a local multi-host flannel network: hosts as network namespaces on a bridge, a private etcd, `flanctl up` in each host, a container behind each, then a ping matrix.'
@@ -23,7 +23,7 @@ export default class LabUp extends FlanctlCommand<LabUpResult> {
 
   protected async execute(): Promise<LabUpResult> {
     const {flags} = await this.parse(LabUp)
-    const {labUp} = await import('../../engine/lab/lab-up.js')
+    const {labUp} = await import('../../lab/lab-up.js')
     const result = await labUp({
       name: flags.name,
       hosts: flags.hosts,

@@ -1,6 +1,6 @@
 // A host's kernel state read back as data (`ip -j`, `bridge -j`, `iptables-save`): what the
 // e2e tier asserts on and what `lab status` counts.
-import {runCommand, runInNetns} from '../../adapters/netns/run-command.js'
+import {runCommand, runInNetns} from '../adapters/netns/run-command.js'
 
 export interface VxlanDeviceView {
   name: string

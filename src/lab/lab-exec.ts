@@ -1,7 +1,7 @@
 // `flanctl lab exec HOST -- CMD`: runs a command in a lab namespace (h2, c2, sw or a full name).
-import {FlanctlError} from '../../core/errors.js'
-import {listNetns} from '../../adapters/netns/namespaces.js'
-import {runAttached} from '../../adapters/netns/run-command.js'
+import {FlanctlError} from '../core/errors.js'
+import {listNetns} from '../adapters/netns/namespaces.js'
+import {runAttached} from '../adapters/netns/run-command.js'
 import {loadState} from './lab-state.js'
 import {labPrefix, resolveTarget, validateLabName} from './topology.js'
 

@@ -1,6 +1,6 @@
 // The lab's fixed shape: names and addresses, all derived from the lab name and a host index.
 // Every namespace starts with the lab's prefix, so `lab down` can find them even without state.
-import {FlanctlError} from '../../core/errors.js'
+import {FlanctlError} from '../core/errors.js'
 
 export type LabBackend = 'vxlan' | 'host-gw'
 export type LabAgentKind = 'flanctl' | 'manual'

@@ -1,8 +1,8 @@
 // Changes to a running lab, each recorded in its state: a host joins, an agent stops or
 // restarts, an etcd member stops or starts. The e2e tier and the benchmarks drive the lab
 // through these.
-import {FlanctlError} from '../../core/errors.js'
-import type {StopOutcome} from '../../adapters/netns/processes.js'
+import {FlanctlError} from '../core/errors.js'
+import type {StopOutcome} from '../adapters/netns/processes.js'
 import {loadState, writeState, type LabHost, type LabState} from './lab-state.js'
 import {startAgent, stopAgent} from './agents.js'
 import {completeHost, newHostRecord, nextHostIndex, provisionHost, resyncManualHosts} from './lab-host.js'

@@ -1,7 +1,7 @@
 // `flanctl lab status`: hosts, subnets (re-read from subnet.env), whether agents and etcd
 // members are alive, namespaces missing, and the ping matrix on request.
-import {listNetns} from '../../adapters/netns/namespaces.js'
-import {isRunning} from '../../adapters/netns/processes.js'
+import {listNetns} from '../adapters/netns/namespaces.js'
+import {isRunning} from '../adapters/netns/processes.js'
 import {loadState, stateFile} from './lab-state.js'
 import {checkConvergence} from './convergence.js'
 import {pingMatrix, type PingMatrix} from './ping-matrix.js'

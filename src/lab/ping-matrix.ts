@@ -1,5 +1,5 @@
 // Every container pings every other (ping -c 1 -W 1), a bounded number at a time.
-import {runInNetns} from '../../adapters/netns/run-command.js'
+import {runInNetns} from '../adapters/netns/run-command.js'
 
 export interface PingEndpoint {
   /** "h1": the host the container sits behind */

@@ -2,7 +2,7 @@
 // (or program it by hand), wait for subnet.env, then put a container behind it.
 import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {FlanctlError} from '../../core/errors.js'
+import {FlanctlError} from '../core/errors.js'
 import type {LabHost, LabState} from './lab-state.js'
 import {writeState} from './lab-state.js'
 import {agentAlive, agentArgv, flanctlEntry, startAgent} from './agents.js'

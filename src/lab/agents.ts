@@ -3,13 +3,13 @@
 import {existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {join} from 'node:path'
-import {FlanctlError} from '../../core/errors.js'
-import {isRunning, spawnDetached, stopProcess, type StopOutcome} from '../../adapters/netns/processes.js'
+import {FlanctlError} from '../core/errors.js'
+import {isRunning, spawnDetached, stopProcess, type StopOutcome} from '../adapters/netns/processes.js'
 import type {LabHost, LabState} from './lab-state.js'
 
-/** The repository (or installed package) root: src/engine/lab and dist/engine/lab are both 3 levels down. */
+/** The repository (or installed package) root: src/lab and dist/lab are both 2 levels down. */
 export function packageRoot(): string {
-  return fileURLToPath(new URL('../../../', import.meta.url))
+  return fileURLToPath(new URL('../../', import.meta.url))
 }
 
 /** bin/run.js, after checking the build has the `up` command. */

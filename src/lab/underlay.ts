@@ -1,7 +1,7 @@
 // The underlay: a "switch" namespace holding bridge br0 (never in the root namespace) and one
 // namespace per host, each joined to the bridge by a veth (MTU 1500) with 192.0.2.(10+i)/24.
-import {runCommand} from '../../adapters/netns/run-command.js'
-import {addNetns, setNetnsSysctl} from '../../adapters/netns/namespaces.js'
+import {runCommand} from '../adapters/netns/run-command.js'
+import {addNetns, setNetnsSysctl} from '../adapters/netns/namespaces.js'
 import {BRIDGE, UNDERLAY_PREFIX_LEN, UPLINK, etcdMemberIp, hostPublicIp, switchNetns, switchPort} from './topology.js'
 
 const UNDERLAY_MTU = 1500

@@ -1,7 +1,7 @@
 // Reads a host's subnet.env the way docker's --bip/--mtu would use it.
 import {readFile} from 'node:fs/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {FlanctlError} from '../../core/errors.js'
+import {FlanctlError} from '../core/errors.js'
 import {parseCidr, type Cidr} from './ip4-text.js'
 
 export interface HostSubnetEnv {

@@ -3,8 +3,8 @@
 // ip / iptables-restore, and its peers programmed with one ip -batch and one bridge -batch.
 import {mkdir, rename, writeFile} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
-import {FlanctlError} from '../../core/errors.js'
-import {runInNetns} from '../../adapters/netns/run-command.js'
+import {FlanctlError} from '../core/errors.js'
+import {runInNetns} from '../adapters/netns/run-command.js'
 import type {LabHost, LabState} from './lab-state.js'
 import {etcdctl, etcdGrantLease} from './lab-etcd.js'
 import {readLabLeases} from './lab-leases.js'

@@ -2,7 +2,7 @@
 // created and after every step, so `lab down` can undo a lab whose `lab up` crashed half-way.
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {FlanctlError} from '../../core/errors.js'
+import {FlanctlError} from '../core/errors.js'
 import type {LabAgentKind, LabBackend} from './topology.js'
 
 export const STATE_ROOT = '/run/flanctl-lab'

@@ -4,9 +4,9 @@
 import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {FlanctlError} from '../../core/errors.js'
-import {runInNetns, type CommandOutput} from '../../adapters/netns/run-command.js'
-import {isRunning, spawnDetached, stopProcess, type StopOutcome} from '../../adapters/netns/processes.js'
+import {FlanctlError} from '../core/errors.js'
+import {runInNetns, type CommandOutput} from '../adapters/netns/run-command.js'
+import {isRunning, spawnDetached, stopProcess, type StopOutcome} from '../adapters/netns/processes.js'
 import type {LabEtcdMember, LabState} from './lab-state.js'
 import {etcdClientUrl, etcdPeerUrl, switchNetns} from './topology.js'
 
