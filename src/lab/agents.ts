@@ -8,7 +8,7 @@ import {isRunning, spawnDetached, stopProcess, type StopOutcome} from '../adapte
 import type {LabHost, LabState} from './lab-state.js'
 
 /** The repository (or installed package) root: src/lab and dist/lab are both 2 levels down. */
-export function packageRoot(): string {
+function packageRoot(): string {
   return fileURLToPath(new URL('../../', import.meta.url))
 }
 
@@ -54,7 +54,7 @@ export function startAgent(host: LabHost): number {
 }
 
 /** Marker in the agent's command line that only this lab host uses. */
-export function agentMarker(host: LabHost): string {
+function agentMarker(host: LabHost): string {
   return host.subnetFile
 }
 

@@ -6,7 +6,7 @@ import {runCommand} from '../adapters/netns/run-command.js'
 import {numberToIp4} from './ip4-text.js'
 import type {HostSubnetEnv} from './subnet-env-file.js'
 import {CONTAINER_VETH, DOCKER_BRIDGE} from './topology.js'
-import {ipBatch} from './underlay.js'
+import {ipBatch} from './netns-batch.js'
 
 /** Creates the container namespace and wiring; returns the container's address. */
 export async function createContainer(hostNetns: string, containerNetns: string, env: HostSubnetEnv): Promise<string> {

@@ -3,7 +3,8 @@ import {FlanctlError} from '../core/errors.js'
 import {listNetns} from '../adapters/netns/namespaces.js'
 import {runAttached} from '../adapters/netns/run-command.js'
 import {loadState} from './lab-state.js'
-import {labPrefix, resolveTarget, validateLabName} from './topology.js'
+import {validateLabName} from './lab-name.js'
+import {labPrefix, resolveTarget} from './topology.js'
 
 export interface LabExecResult {
   name: string

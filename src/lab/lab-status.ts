@@ -8,7 +8,8 @@ import {pingMatrix, type PingMatrix} from './ping-matrix.js'
 import {readHostSubnetEnv} from './subnet-env-file.js'
 import {formatCidr} from './ip4-text.js'
 import {pingEndpoints, summary, type LabEtcdView, type LabSummary} from './lab-view.js'
-import {switchNetns, validateLabName} from './topology.js'
+import {validateLabName} from './lab-name.js'
+import {switchNetns} from './topology.js'
 
 export interface LabStatusResult extends LabSummary {
   etcd: LabEtcdView[]

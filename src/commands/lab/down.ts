@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 import {FlanctlCommand} from '../../cli/base-command.js'
 import type {LabDownResult} from '../../lab/lab-down.js'
-import {renderLabDown} from '../../lab/render-lab.js'
+import {renderLabDown} from '../../cli/render-lab.js'
 
 type LabDownView = Omit<LabDownResult, 'warnings'>
 
@@ -22,6 +22,6 @@ export default class LabDown extends FlanctlCommand<LabDownView> {
   }
 
   protected render(result: LabDownView): string {
-    return renderLabDown({...result, warnings: []})
+    return renderLabDown(result)
   }
 }

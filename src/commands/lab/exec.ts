@@ -9,7 +9,7 @@ export default class LabExec extends FlanctlCommand<LabExecResult> {
   static override examples = [
     '<%= config.bin %> <%= command.id %> h1 -- ip -d link show flannel.1',
     '<%= config.bin %> <%= command.id %> c1 -- ping -c 3 198.18.2.2',
-    '<%= config.bin %> <%= command.id %> sw -- etcdctl --endpoints http://192.0.2.1:2379 get --prefix /coreos.com/network',
+    '<%= config.bin %> <%= command.id %> sw -- etcdctl --endpoints http://203.0.113.1:2379 get --prefix /coreos.com/network',
   ]
 
   static override strict = false

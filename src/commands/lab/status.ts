@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 import {FlanctlCommand} from '../../cli/base-command.js'
 import type {LabStatusResult} from '../../lab/lab-status.js'
-import {renderLabStatus} from '../../lab/render-lab.js'
+import {renderLabStatus} from '../../cli/render-lab.js'
 
 export default class LabStatus extends FlanctlCommand<LabStatusResult> {
   static override summary = 'Show a lab: hosts, subnets, agent and etcd PIDs alive, routes between hosts; --ping runs the container ping matrix.'
