@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 import {runCommand} from '../../src/adapters/netns/run-command.js'
 import {
-  etcdctl, etcdGetPrefix, forwardRuleLines, labUp, leaseValue, masqRuleLines, numberToIp4, parseCidr, pingMatrix, readIptables, readRoutes, readVxlanDevice, subnetKeyOf, type LabState, type LabUpResult,
+  etcdctl, etcdGetPrefix, forwardRuleLines, labUp, leaseValue, masqRuleLines, numberToIp4, parseCidr,
+  pingMatrix, readIptables, readRoutes, readVxlanDevice, subnetKeyOf, type LabState, type LabUpResult,
 } from '../../src/lab/index.js'
 import {addLabHost} from '../helpers/lab-ops.js'
 import {e2eLabName, host, leaseOf, readText, removeLab, requireRoot, state, waitFor} from './lab-fixture.js'

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 import {isOurProcess, waitForExit} from '../../src/adapters/netns/processes.js'
 import {
-  etcdctl, etcdGetPrefix, forwardRuleLines, formatCidr, labUp, leaseValue, masqRuleLines, numberToIp4, parseCidr, pingMatrix, readFdb, readIptables, readLabLeases, readNeighbours, readRoutes, readVxlanDevice, subnetKeyOf, type LabState, type LabUpResult,
+  etcdctl, etcdGetPrefix, forwardRuleLines, formatCidr, labUp, leaseValue, masqRuleLines, numberToIp4,
+  parseCidr, pingMatrix, readFdb, readIptables, readLabLeases, readNeighbours, readRoutes, readVxlanDevice,
+  subnetKeyOf, type LabState, type LabUpResult,
 } from '../../src/lab/index.js'
 import {addLabHost, startLabAgent, startLabEtcd, stopLabAgent, stopLabEtcd} from '../helpers/lab-ops.js'
 import {agentLogTail, e2eLabName, fileIdentity, host, leaseOf, pingLoop, readText, removeLab, requireRoot, state, waitFor} from './lab-fixture.js'
