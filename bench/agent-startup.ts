@@ -3,7 +3,8 @@
 import {spawn} from 'node:child_process'
 import {existsSync, rmSync, watch} from 'node:fs'
 import {basename, dirname} from 'node:path'
-import {loadState, startLabAgent, stopLabAgent} from '../src/engine/lab/index.js'
+import {loadState} from '../src/lab/index.js'
+import {startLabAgent, stopLabAgent} from '../test/helpers/lab-ops.js'
 import {benchLabName, withLab} from './lib/lab-session.js'
 import {median, nsToMs, round} from './lib/stats.js'
 

@@ -9,7 +9,7 @@
 import {createInterface} from 'node:readline'
 import {Etcd3} from 'etcd3'
 
-const endpoints = (process.argv[2] ?? 'http://192.0.2.1:2379').split(',')
+const endpoints = (process.argv[2] ?? 'http://203.0.113.1:2379').split(',')
 const prefix = process.argv[3] ?? '/coreos.com/network/subnets/'
 const client = new Etcd3({hosts: endpoints, dialTimeout: 3_000})
 const now = (): string => process.hrtime.bigint().toString()

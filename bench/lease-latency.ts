@@ -2,7 +2,7 @@
 // through `ip monitor route` in each host. Reference: the same put seen by a plain etcd watch
 // (the floor any agent sits on).
 import {setTimeout as sleep} from 'node:timers/promises'
-import {leaseValue, loadState, randomVtepMac} from '../src/engine/lab/index.js'
+import {leaseValue, loadState, randomVtepMac} from '../src/lab/index.js'
 import {EtcdDriver} from './lib/etcd-driver-client.js'
 import {benchLabName, withLab} from './lib/lab-session.js'
 import {RouteMonitor} from './lib/route-monitor.js'
@@ -44,7 +44,7 @@ export async function leaseLatencyBench(options: {samples?: number; hosts?: numb
         const key = `${state.etcdPrefix}/subnets/198.18.${third}.0-24`
         if (!keys.includes(key)) keys.push(key)
         const seen = monitors.map((m) => m.waitAdded((e) => e.dst === subnet, 5_000))
-        const put = await driver.put(key, leaseValue(`192.0.2.${150 + (i % 50)}`, 'vxlan', randomVtepMac()))
+        const put = await driver.put(key, leaseValue(`203.0.113.${150 + (i % 50)}`, 'vxlan', randomVtepMac()))
         const events = await Promise.all(seen)
         watchMs.push(nsToMs(put.watched - put.start))
         if (events.some((e) => e === undefined)) {

@@ -7,8 +7,8 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {addNetns} from '../src/adapters/netns/namespaces.js'
 import {processRssKb} from '../src/adapters/netns/processes.js'
 import {runCommand} from '../src/adapters/netns/run-command.js'
-import {formatCidr, labPrefix, leaseValue, loadState, numberToIp4, parseCidr, peerEntries, vxlanDeviceLines, type PeerLease} from '../src/engine/lab/index.js'
-import {bridgeBatch, ipBatch} from '../src/engine/lab/underlay.js'
+import {formatCidr, labPrefix, leaseValue, loadState, numberToIp4, parseCidr, peerEntries, vxlanDeviceLines, type PeerLease} from '../src/lab/index.js'
+import {bridgeBatch, ipBatch} from '../src/lab/netns-batch.js'
 import {EtcdDriver} from './lib/etcd-driver-client.js'
 import {benchLabName, withLab} from './lib/lab-session.js'
 import {RouteMonitor} from './lib/route-monitor.js'
@@ -40,7 +40,7 @@ function syntheticLeases(count: number, prefix: string): PeerLease[] {
   const base = parseCidr(NETWORK)!.ip
   return Array.from({length: count}, (_, i) => {
     const subnet = {ip: base + (101 + i) * 8, prefixLen: SUBNET_LEN}
-    return {key: `${prefix}/subnets/${numberToIp4(subnet.ip)}-${SUBNET_LEN}`, subnet, publicIp: `192.0.2.${100 + (i % 150)}`, backendType: 'vxlan', vtepMac: macOf(i)}
+    return {key: `${prefix}/subnets/${numberToIp4(subnet.ip)}-${SUBNET_LEN}`, subnet, publicIp: `203.0.113.${100 + (i % 150)}`, backendType: 'vxlan', vtepMac: macOf(i)}
   })
 }
 
@@ -52,11 +52,11 @@ async function count(args: string[]): Promise<number> {
 async function referenceBatch(netns: string, leases: readonly PeerLease[], runs = 3): Promise<number> {
   await addNetns(netns)
   await runCommand('ip', ['-n', netns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1'])
-  await ipBatch(netns, ['addr add 192.0.2.11/24 dev eth0', 'link set eth0 up', 'link set eth1 up'])
+  await ipBatch(netns, ['addr add 203.0.113.11/24 dev eth0', 'link set eth0 up', 'link set eth1 up'])
   const entries = peerEntries('vxlan', leases, 'eth0')
   const times: number[] = []
   for (let r = 0; r < runs; r++) {
-    await ipBatch(netns, vxlanDeviceLines('192.0.2.11', 'eth0', '0a:58:00:00:00:01', 1450, {ip: parseCidr('198.18.0.8/29')!.ip, prefixLen: SUBNET_LEN}))
+    await ipBatch(netns, vxlanDeviceLines('203.0.113.11', 'eth0', '0a:58:00:00:00:01', 1450, {ip: parseCidr('198.18.0.8/29')!.ip, prefixLen: SUBNET_LEN}))
     const start = process.hrtime.bigint()
     await ipBatch(netns, entries.ip)
     await bridgeBatch(netns, entries.bridge)

@@ -4,7 +4,7 @@
 import {spawn} from 'node:child_process'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {runInNetns} from '../src/adapters/netns/run-command.js'
-import type {LabBackend, LabUpResult} from '../src/engine/lab/index.js'
+import type {LabBackend, LabUpResult} from '../src/lab/index.js'
 import {benchLabName, withLab} from './lib/lab-session.js'
 import {median, round} from './lib/stats.js'
 

@@ -1,6 +1,6 @@
 // Labs created by a benchmark: each removed in `finally`, and all of them on SIGINT/SIGTERM, so
 // an interrupted run leaves nothing behind.
-import {labDown, labUp, type LabUpOptions, type LabUpResult} from '../../src/engine/lab/index.js'
+import {labDown, labUp, type LabUpOptions, type LabUpResult} from '../../src/lab/index.js'
 
 const open = new Set<string>()
 

@@ -1,6 +1,6 @@
 // `flanctl up` for real (the built bin/run.js) in a network namespace made here: a host "fzagNh"
-// whose eth0 (192.0.2.1/24, default route) is a veth to "fzagNp", which holds nothing but an etcd
-// on 192.0.2.2:2379. Checks subnet.env, the vxlan device, a peer's entries, the rules, READY=1 on
+// whose eth0 (203.0.113.1/24, default route) is a veth to "fzagNp", which holds nothing but an etcd
+// on 203.0.113.2:2379. Checks subnet.env, the vxlan device, a peer's entries, the rules, READY=1 on
 // $NOTIFY_SOCKET, /readyz, the log lines, repair of a deleted route, SIGTERM (exit 0, state kept),
 // a restart keeping its subnet, and the stop when our own lease is deleted.
 // Needs root, iproute2, iptables, the vxlan module and a build (`npm run build`); fails otherwise.
@@ -18,7 +18,7 @@ const HOST = `fzag${process.pid}h`
 const PEER = `fzag${process.pid}p`
 const PREFIX = '/coreos.com/network'
 const PEER_KEY = `${PREFIX}/subnets/198.18.99.0-24`
-const PEER_VALUE = '{"PublicIP":"192.0.2.2","PublicIPv6":null,"BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"0a:00:00:00:00:99"}}'
+const PEER_VALUE = '{"PublicIP":"203.0.113.2","PublicIPv6":null,"BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"0a:00:00:00:00:99"}}'
 
 let etcd: EtcdServer
 let dir: string
@@ -56,7 +56,7 @@ interface Agent {
 function startAgent(extra: string[] = []): Agent {
   const child = spawn(
     'ip',
-    ['netns', 'exec', HOST, process.execPath, BIN, 'up', '--etcd-endpoints', 'http://192.0.2.2:2379', '--subnet-file', join(dir, 'run', 'subnet.env'), '--ip-masq', '--healthz-ip', '127.0.0.1', '--healthz-port', '18080', '--log-format', 'json', ...extra],
+    ['netns', 'exec', HOST, process.execPath, BIN, 'up', '--etcd-endpoints', 'http://203.0.113.2:2379', '--subnet-file', join(dir, 'run', 'subnet.env'), '--ip-masq', '--healthz-ip', '127.0.0.1', '--healthz-port', '18080', '--log-format', 'json', ...extra],
     {env: {...process.env, NOTIFY_SOCKET: join(dir, 'notify.sock'), FLANNELD_IFACE: ''}, stdio: ['ignore', 'ignore', 'pipe']},
   )
   agents.push(child)
@@ -103,13 +103,13 @@ before(async () => {
   ip('netns', 'add', HOST)
   ip('netns', 'add', PEER)
   ip('-n', HOST, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', PEER)
-  for (const [ns, address] of [[HOST, '192.0.2.1/24'], [PEER, '192.0.2.2/24']]) {
+  for (const [ns, address] of [[HOST, '203.0.113.1/24'], [PEER, '203.0.113.2/24']]) {
     ip('-n', ns, 'addr', 'add', address, 'dev', 'eth0')
     ip('-n', ns, 'link', 'set', 'eth0', 'up')
     ip('-n', ns, 'link', 'set', 'lo', 'up')
   }
-  ip('-n', HOST, 'route', 'add', 'default', 'via', '192.0.2.2', 'dev', 'eth0')
-  etcd = await startEtcd({netns: PEER, host: '192.0.2.2'})
+  ip('-n', HOST, 'route', 'add', 'default', 'via', '203.0.113.2', 'dev', 'eth0')
+  etcd = await startEtcd({netns: PEER, host: '203.0.113.2'})
   await etcd.etcdctl(['put', `${PREFIX}/config`, '{"Network":"198.18.0.0/16","Backend":{"Type":"vxlan"}}'])
   const grant = await etcd.etcdctl(['lease', 'grant', '3600'])
   const leaseId = /lease ([0-9a-f]+) granted/.exec(grant)![1]
@@ -148,11 +148,11 @@ test('flanctl up in a namespace: subnet.env, vxlan device, peer entries, rules, 
   // the lease in flannel's format, with our VtepMAC
   const own = await etcd.etcdctl(['get', `${PREFIX}/subnets/198.18.${third}.0-24`, '--print-value-only'])
   const device = JSON.parse(ip('-n', HOST, '-d', '-j', 'addr', 'show', 'dev', 'flannel.1'))[0]
-  assert.equal(own.trim(), `{"PublicIP":"192.0.2.1","PublicIPv6":null,"BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"${device.address}"}}`)
+  assert.equal(own.trim(), `{"PublicIP":"203.0.113.1","PublicIPv6":null,"BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"${device.address}"}}`)
   assert.equal(device.mtu, 1450)
   assert.equal(device.linkinfo.info_kind, 'vxlan')
   assert.equal(device.linkinfo.info_data.id, 1)
-  assert.equal(device.linkinfo.info_data.local, '192.0.2.1')
+  assert.equal(device.linkinfo.info_data.local, '203.0.113.1')
   assert.equal(device.linkinfo.info_data.port, 8472)
   assert.equal(device.linkinfo.info_data.learning, false)
   assert.deepEqual(device.addr_info.filter((a: {family: string}) => a.family === 'inet').map((a: {local: string; prefixlen: number}) => `${a.local}/${a.prefixlen}`), [`198.18.${third}.0/32`])
@@ -160,7 +160,7 @@ test('flanctl up in a namespace: subnet.env, vxlan device, peer entries, rules, 
   // the peer's entries
   await eventually('the peer route', () => ip('-n', HOST, 'route', 'show', '198.18.99.0/24').includes('via 198.18.99.0 dev flannel.1 onlink'))
   assert.match(ip('-n', HOST, 'neigh', 'show', 'dev', 'flannel.1'), /198\.18\.99\.0 lladdr 0a:00:00:00:00:99 PERMANENT/)
-  assert.match(execFileSync('bridge', ['-n', HOST, 'fdb', 'show', 'dev', 'flannel.1'], {encoding: 'utf8'}), /0a:00:00:00:00:99 dst 192\.0\.2\.2 self permanent/)
+  assert.match(execFileSync('bridge', ['-n', HOST, 'fdb', 'show', 'dev', 'flannel.1'], {encoding: 'utf8'}), /0a:00:00:00:00:99 dst 203\.0\.113\.2 self permanent/)
 
   // rules, health
   assert.match(inHost('iptables-save', '-t', 'nat'), /-A FLANNEL-POSTRTG -s 198\.18\.0\.0\/16 ! -d 224\.0\.0\.0\/4 -m comment --comment "flanneld masq" -j MASQUERADE/)
@@ -186,7 +186,7 @@ test('flanctl up in a namespace: subnet.env, vxlan device, peer entries, rules, 
   // SIGTERM: exit 0, lease and device stay
   agent.child.kill('SIGTERM')
   assert.equal(await agent.exit, 0)
-  assert.match(await etcd.etcdctl(['get', `${PREFIX}/subnets/198.18.${third}.0-24`, '--print-value-only']), /192\.0\.2\.1/)
+  assert.match(await etcd.etcdctl(['get', `${PREFIX}/subnets/198.18.${third}.0-24`, '--print-value-only']), /203\.0\.113\.1/)
   assert.match(ip('-n', HOST, 'link', 'show', 'flannel.1'), /flannel\.1/)
   const messages = records(agent).map((r) => r.msg)
   for (const expected of ['network config', 'external interface', 'lease acquired', 'backend ready', 'leases listed', 'pass applied 3 changes', 'subnet file written', 'ready', 'peer removed', 'signal received', 'stopping']) {

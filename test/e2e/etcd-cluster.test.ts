@@ -1,9 +1,10 @@
-// e2e: etcd as a 3-member cluster (192.0.2.1-3 in the switch namespace); with one member stopped
+// e2e: etcd as a 3-member cluster (203.0.113.1-3 in the switch namespace); with one member stopped
 // the agents go on: new leases still reach them, a new host still joins, traffic flows.
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 import {isOurProcess} from '../../src/adapters/netns/processes.js'
-import {addLabHost, etcdctl, labUp, leaseValue, parseCidr, pingMatrix, readRoutes, startLabEtcd, stopLabEtcd, subnetKeyOf, type LabUpResult} from '../../src/engine/lab/index.js'
+import {etcdctl, labUp, leaseValue, parseCidr, pingMatrix, readRoutes, subnetKeyOf, type LabUpResult} from '../../src/lab/index.js'
+import {addLabHost, startLabEtcd, stopLabEtcd} from '../helpers/lab-ops.js'
 import {e2eLabName, host, removeLab, requireRoot, state, waitFor} from './lab-fixture.js'
 
 const name = e2eLabName('ec')
@@ -20,7 +21,7 @@ describe('e2e: a 3-member etcd cluster with one member stopped', () => {
   })
 
   it('the lab starts on the cluster: every agent is given all three endpoints', () => {
-    assert.deepEqual(up.etcdEndpoints, ['http://192.0.2.1:2379', 'http://192.0.2.2:2379', 'http://192.0.2.3:2379'])
+    assert.deepEqual(up.etcdEndpoints, ['http://203.0.113.1:2379', 'http://203.0.113.2:2379', 'http://203.0.113.3:2379'])
     assert.equal(up.matrix!.okCount, up.matrix!.total, JSON.stringify(up.matrix!.pairs.filter((p) => !p.ok)))
   })
 
@@ -29,7 +30,7 @@ describe('e2e: a 3-member etcd cluster with one member stopped', () => {
     assert.equal(await stopLabEtcd(name, 1), 'stopped')
     const s = state(name)
     const key = `/coreos.com/network/subnets/${subnetKeyOf(parseCidr('198.18.251.0/24')!)}`
-    await etcdctl(s, ['put', key, leaseValue('192.0.2.98', 'vxlan', '0a:fb:00:00:00:98')])
+    await etcdctl(s, ['put', key, leaseValue('203.0.113.98', 'vxlan', '0a:fb:00:00:00:98')])
     for (const h of s.hosts) {
       await waitFor(`${h.name} programs a lease put while member 1 is down`, async () => (await readRoutes(h.netns)).some((r) => r.dst === '198.18.251.0/24'), 45_000)
     }

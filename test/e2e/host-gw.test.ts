@@ -3,9 +3,10 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 import {runCommand} from '../../src/adapters/netns/run-command.js'
 import {
-  addLabHost, etcdctl, etcdGetPrefix, forwardRuleLines, labUp, leaseValue, masqRuleLines, numberToIp4, parseCidr, pingMatrix,
-  readIptables, readRoutes, readVxlanDevice, subnetKeyOf, type LabState, type LabUpResult,
-} from '../../src/engine/lab/index.js'
+  etcdctl, etcdGetPrefix, forwardRuleLines, labUp, leaseValue, masqRuleLines, numberToIp4, parseCidr,
+  pingMatrix, readIptables, readRoutes, readVxlanDevice, subnetKeyOf, type LabState, type LabUpResult,
+} from '../../src/lab/index.js'
+import {addLabHost} from '../helpers/lab-ops.js'
 import {e2eLabName, host, leaseOf, readText, removeLab, requireRoot, state, waitFor} from './lab-fixture.js'
 
 const name = e2eLabName('eg')

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import {readFile, stat} from 'node:fs/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {runInNetns} from '../../src/adapters/netns/run-command.js'
-import {labDown, loadState, readLabLeases, type LabHost, type LabLease, type LabState} from '../../src/engine/lab/index.js'
+import {labDown, loadState, readLabLeases, type LabHost, type LabLease, type LabState} from '../../src/lab/index.js'
 
 /** Lab names are [a-z][a-z0-9]{0,11}; the pid keeps parallel runs apart. */
 export function e2eLabName(tag: string): string {

@@ -10,7 +10,7 @@ import {after, describe, it} from 'node:test'
 import {execa} from 'execa'
 import {listNetns} from '../../src/adapters/netns/namespaces.js'
 import {processArgv} from '../../src/adapters/netns/processes.js'
-import {labDown, labUp, readState, stateFile} from '../../src/engine/lab/index.js'
+import {formatCidr, labDown, labUp, parseCidr, readState, stateFile} from '../../src/lab/index.js'
 import {e2eLabName, removeLab, requireRoot, waitFor} from './lab-fixture.js'
 
 const root = new URL('../../', import.meta.url).pathname
@@ -18,6 +18,7 @@ const runJs = join(root, 'bin', 'run.js')
 const cliName = e2eLabName('el')
 const crashName = e2eLabName('ek')
 const lostName = e2eLabName('eo')
+const overlapName = e2eLabName('ex')
 
 async function flanctl(...args: string[]): Promise<{exitCode: number; stdout: string; stderr: string}> {
   const result = await execa(process.execPath, [runJs, ...args], {reject: false, timeout: 120_000, env: {NO_COLOR: '1'}})
@@ -28,13 +29,23 @@ async function labNamespaces(name: string): Promise<string[]> {
   return (await listNetns()).filter((ns) => ns.startsWith(`flab-${name}-`))
 }
 
+/** The subnet of the root namespace's own eth0 (or its first global address), read with `ip -j`; nothing is changed. */
+async function rootSubnet(): Promise<{iface: string; cidr: string}> {
+  const links = JSON.parse((await execa('ip', ['-4', '-j', 'addr', 'show'])).stdout) as Array<{ifname: string; addr_info: Array<{local: string; prefixlen: number; scope: string}>}>
+  const global = links.flatMap((l) => l.addr_info.filter((a) => a.scope === 'global').map((a) => ({iface: l.ifname, address: a})))
+  const chosen = global.find((g) => g.iface === 'eth0') ?? global[0]
+  assert.ok(chosen, 'the root namespace has a global IPv4 address')
+  const parsed = parseCidr(`${chosen.address.local}/${chosen.address.prefixlen}`)!
+  return {iface: chosen.iface, cidr: formatCidr(parsed)}
+}
+
 function labTempDirs(name: string): string[] {
   return readdirSync(tmpdir()).filter((entry) => entry.startsWith(`flanctl-lab-${name}-`))
 }
 
 describe('e2e: flanctl lab commands', () => {
   after(async () => {
-    for (const name of [cliName, crashName, lostName]) await removeLab(name)
+    for (const name of [cliName, crashName, lostName, overlapName]) await removeLab(name)
   })
 
   it('lab up / status / exec / down through bin/run.js, with --json', async () => {
@@ -62,12 +73,12 @@ describe('e2e: flanctl lab commands', () => {
     assert.equal(view.matrix.okCount, 2)
 
     const human = await flanctl('lab', 'status', '--name', cliName)
-    assert.match(human.stdout, /h1\s+flab-\S+-h1\s+192\.0\.2\.11\s+198\.18\.\d+\.0\/24\s+1450/)
+    assert.match(human.stdout, /h1\s+flab-\S+-h1\s+203\.0\.113\.11\s+198\.18\.\d+\.0\/24\s+1450/)
 
     const exec = await flanctl('lab', 'exec', '--name', cliName, 'h1', '--', 'ip', '-d', 'link', 'show', 'flannel.1')
     assert.equal(exec.exitCode, 0, exec.stderr)
-    assert.match(exec.stdout, /vxlan id 1 local 192\.0\.2\.11/)
-    const failing = await flanctl('lab', 'exec', '--name', cliName, 'c1', '--', 'ping', '-c', '1', '-W', '1', '192.0.2.250')
+    assert.match(exec.stdout, /vxlan id 1 local 203\.0\.113\.11/)
+    const failing = await flanctl('lab', 'exec', '--name', cliName, 'c1', '--', 'ping', '-c', '1', '-W', '1', '203.0.113.250')
     assert.equal(failing.exitCode, 1, 'the command exit code is passed through')
     const unknown = await flanctl('lab', 'exec', '--name', cliName, 'h9', '--', 'true')
     assert.equal(unknown.exitCode, 7)
@@ -91,6 +102,24 @@ describe('e2e: flanctl lab commands', () => {
     assert.equal(JSON.parse(badName.stdout).error.code, 'E_USAGE')
     const badBackend = await flanctl('lab', 'up', '--backend', 'udp')
     assert.equal(badBackend.exitCode, 2)
+    const badUnderlay = await flanctl('lab', 'up', '--underlay', '203.0.113.0/28', '--hosts', '5', '--json')
+    assert.equal(badUnderlay.exitCode, 2)
+    assert.match(JSON.parse(badUnderlay.stdout).error.message, /too small for 5 hosts/)
+  })
+
+  it('lab up refuses an underlay overlapping the root namespace, naming the address and route, and creates nothing', async () => {
+    requireRoot()
+    const root = await rootSubnet()
+    const run = await flanctl('lab', 'up', '--hosts', '2', '--name', overlapName, '--underlay', root.cidr, '--json')
+    assert.equal(run.exitCode, 8, run.stderr)
+    const {error} = JSON.parse(run.stdout)
+    assert.equal(error.code, 'E_CONFLICT')
+    assert.match(error.message, new RegExp(`overlaps the root namespace's address \\S+ on ${root.iface}`))
+    assert.match(error.message, new RegExp(`route ${root.cidr.replace(/\./g, '\\.')} dev ${root.iface}`))
+    assert.match(error.hint, /--underlay/)
+    assert.deepEqual(await labNamespaces(overlapName), [])
+    assert.deepEqual(labTempDirs(overlapName), [])
+    assert.ok(!existsSync(stateFile(overlapName)))
   })
 
   it('lab down after `lab up` was killed half-way removes its processes, namespaces and dir', async () => {

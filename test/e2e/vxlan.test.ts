@@ -5,10 +5,11 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 import {isOurProcess, waitForExit} from '../../src/adapters/netns/processes.js'
 import {
-  addLabHost, etcdctl, etcdGetPrefix, forwardRuleLines, formatCidr, labUp, leaseValue, masqRuleLines, numberToIp4, parseCidr,
-  pingMatrix, readFdb, readIptables, readLabLeases, readNeighbours, readRoutes, readVxlanDevice, startLabAgent, startLabEtcd,
-  stopLabAgent, stopLabEtcd, subnetKeyOf, type LabState, type LabUpResult,
-} from '../../src/engine/lab/index.js'
+  etcdctl, etcdGetPrefix, forwardRuleLines, formatCidr, labUp, leaseValue, masqRuleLines, numberToIp4,
+  parseCidr, pingMatrix, readFdb, readIptables, readLabLeases, readNeighbours, readRoutes, readVxlanDevice,
+  subnetKeyOf, type LabState, type LabUpResult,
+} from '../../src/lab/index.js'
+import {addLabHost, startLabAgent, startLabEtcd, stopLabAgent, stopLabEtcd} from '../helpers/lab-ops.js'
 import {agentLogTail, e2eLabName, fileIdentity, host, leaseOf, pingLoop, readText, removeLab, requireRoot, state, waitFor} from './lab-fixture.js'
 
 const name = e2eLabName('ev')
@@ -207,7 +208,7 @@ describe('e2e vxlan: 3 flanctl hosts', () => {
     assert.ok(pings.received >= 48, `traffic is data plane: ${pings.received}/50 answered while etcd was down (${pings.output})`)
     for (const p of pids) assert.ok(isOurProcess(p.pid, p.marker), `the agent of ${p.name} (pid ${p.pid}) is still the same process`)
     // the watches are back: a lease put now reaches every flanctl host
-    const fake = {subnet: '198.18.250.0/24', publicIp: '192.0.2.99', mac: '0a:fa:00:00:00:99'}
+    const fake = {subnet: '198.18.250.0/24', publicIp: '203.0.113.99', mac: '0a:fa:00:00:00:99'}
     const key = `/coreos.com/network/subnets/${subnetKeyOf(parseCidr(fake.subnet)!)}`
     await etcdctl(state(name), ['put', key, leaseValue(fake.publicIp, 'vxlan', fake.mac)])
     for (const p of pids) {

@@ -15,7 +15,7 @@ export interface VethEnd {
   netns: string
   /** interface name inside the namespace (<= 15 characters) */
   name: string
-  /** an address to put on it, e.g. "192.0.2.1/24" */
+  /** an address to put on it, e.g. "203.0.113.1/24" */
   cidr?: string
   mtu?: number
 }

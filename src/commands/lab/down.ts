@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 import {FlanctlCommand} from '../../cli/base-command.js'
-import type {LabDownResult} from '../../engine/lab/lab-down.js'
-import {renderLabDown} from '../../engine/lab/render-lab.js'
+import type {LabDownResult} from '../../lab/lab-down.js'
+import {renderLabDown} from '../../cli/render-lab.js'
 
 type LabDownView = Omit<LabDownResult, 'warnings'>
 
@@ -15,13 +15,13 @@ export default class LabDown extends FlanctlCommand<LabDownView> {
 
   protected async execute(): Promise<LabDownView> {
     const {flags} = await this.parse(LabDown)
-    const {labDown} = await import('../../engine/lab/lab-down.js')
+    const {labDown} = await import('../../lab/lab-down.js')
     const {warnings, ...result} = await labDown({name: flags.name})
     for (const warning of warnings) this.addWarning(warning)
     return result
   }
 
   protected render(result: LabDownView): string {
-    return renderLabDown({...result, warnings: []})
+    return renderLabDown(result)
   }
 }

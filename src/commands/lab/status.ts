@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 import {FlanctlCommand} from '../../cli/base-command.js'
-import type {LabStatusResult} from '../../engine/lab/lab-status.js'
-import {renderLabStatus} from '../../engine/lab/render-lab.js'
+import type {LabStatusResult} from '../../lab/lab-status.js'
+import {renderLabStatus} from '../../cli/render-lab.js'
 
 export default class LabStatus extends FlanctlCommand<LabStatusResult> {
   static override summary = 'Show a lab: hosts, subnets, agent and etcd PIDs alive, routes between hosts; --ping runs the container ping matrix.'
@@ -14,7 +14,7 @@ export default class LabStatus extends FlanctlCommand<LabStatusResult> {
 
   protected async execute(): Promise<LabStatusResult> {
     const {flags} = await this.parse(LabStatus)
-    const {labStatus} = await import('../../engine/lab/lab-status.js')
+    const {labStatus} = await import('../../lab/lab-status.js')
     const result = await labStatus({name: flags.name, ping: flags.ping})
     for (const host of result.hosts) if (host.agent === 'flanctl' && !host.alive) this.addWarning(`flanctl up on ${host.name} is not running; see ${host.logFile}`)
     for (const member of result.etcd) if (!member.alive) this.addWarning(`etcd member ${member.member} (${member.clientUrl}) is not running`)

@@ -1,5 +1,5 @@
 // The iproute2 data plane against the real kernel, inside namespaces this test creates: three
-// hosts on a bridge (underlay 192.0.2.0/24), vxlan devices, peers' entries applied in batches,
+// hosts on a bridge (underlay 203.0.113.0/24), vxlan devices, peers' entries applied in batches,
 // read back, repaired, removed; traffic across the overlay; 5,000 peers in one pass.
 import {after, before, describe, it} from 'node:test'
 import assert from 'node:assert/strict'
@@ -72,9 +72,9 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     for (let i = 1; i <= 3; i++) {
       const h = await sb.addNetns(`h${i}`)
       hosts.push(h)
-      await sb.addVeth({netns: h, name: 'eth0', cidr: `192.0.2.${i}/24`}, {netns: sw, name: `p${i}`})
+      await sb.addVeth({netns: h, name: 'eth0', cidr: `203.0.113.${i}/24`}, {netns: sw, name: `p${i}`})
       await sb.enslave(sw, `p${i}`, 'br0')
-      await sb.ip(h, 'route', 'add', 'default', 'via', '192.0.2.254', 'dev', 'eth0')
+      await sb.ip(h, 'route', 'add', 'default', 'via', '203.0.113.254', 'dev', 'eth0')
     }
   })
   after(async () => {
@@ -87,7 +87,7 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
       const spec = vxlanDeviceSpec({
         vni: 1,
         port: 0,
-        localIp: ip(`192.0.2.${i}`),
+        localIp: ip(`203.0.113.${i}`),
         externalInterface: 'eth0',
         externalMtu: 1500,
         ownSubnet: net(`198.18.${i}.0/24`),
@@ -112,7 +112,7 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
         link: link.linkinfo.info_data.link,
         learning: link.linkinfo.info_data.learning,
       },
-      {id: 1, port: 8472, local: '192.0.2.1', link: 'eth0', learning: false},
+      {id: 1, port: 8472, local: '203.0.113.1', link: 'eth0', learning: false},
     )
     assert.equal(link.mtu, 1450)
     assert.equal(link.address, specs[0].mac)
@@ -122,10 +122,10 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
       ['198.18.1.0/32'],
     )
     leases.push(
-      vxlanLease('198.18.1.0/24', '192.0.2.1', macs[0]),
-      vxlanLease('198.18.2.0/24', '192.0.2.2', macs[1]),
-      vxlanLease('198.18.3.0/24', '192.0.2.3', macs[2]),
-      vxlanLease('198.18.4.0/24', '192.0.2.4', '0a:00:00:00:00:04'),
+      vxlanLease('198.18.1.0/24', '203.0.113.1', macs[0]),
+      vxlanLease('198.18.2.0/24', '203.0.113.2', macs[1]),
+      vxlanLease('198.18.3.0/24', '203.0.113.3', macs[2]),
+      vxlanLease('198.18.4.0/24', '203.0.113.4', '0a:00:00:00:00:04'),
     )
   })
 
@@ -133,7 +133,7 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     const h1 = hosts[0]
     await sb.ip(h1, 'link', 'set', 'flannel.1', 'mtu', '1400')
     await sb.ip(h1, 'addr', 'add', '198.18.77.0/32', 'dev', 'flannel.1')
-    await sb.ip(h1, 'addr', 'add', '203.0.113.1/32', 'dev', 'flannel.1')
+    await sb.ip(h1, 'addr', 'add', '198.51.100.1/32', 'dev', 'flannel.1')
     const again = await ensureVxlanDevice({...specs[0], mac: '0a:99:99:99:99:99'}, {netns: h1})
     assert.equal(again.created, false)
     assert.equal(again.mac, macs[0], 'an existing device keeps its MAC')
@@ -141,10 +141,10 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     const state = await readVxlanDevice('flannel.1', {netns: h1})
     assert.deepEqual(
       state?.addresses.map((a) => `${formatIp4(a.ip)}/${a.prefixLen}`),
-      ['198.18.1.0/32', '203.0.113.1/32'],
+      ['198.18.1.0/32', '198.51.100.1/32'],
       'the address inside the network is replaced; others are left alone',
     )
-    await sb.ip(h1, 'addr', 'del', '203.0.113.1/32', 'dev', 'flannel.1')
+    await sb.ip(h1, 'addr', 'del', '198.51.100.1/32', 'dev', 'flannel.1')
 
     const otherPort = await ensureVxlanDevice({...specs[0], port: 4789}, {netns: h1})
     assert.equal(otherPort.created, true)
@@ -152,7 +152,7 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     const back = await ensureVxlanDevice(specs[0], {netns: h1})
     assert.match(back.recreatedBecause ?? '', /port 4789 vs 8472/)
     assert.equal(back.mac, specs[0].mac)
-    assert.match((await ensureVxlanDevice({...specs[0], vni: 1, localIp: ip('192.0.2.9')}, {netns: h1})).recreatedBecause ?? '', /local address 192\.0\.2\.1 vs 192\.0\.2\.9/)
+    assert.match((await ensureVxlanDevice({...specs[0], vni: 1, localIp: ip('203.0.113.9')}, {netns: h1})).recreatedBecause ?? '', /local address 203\.0\.113\.1 vs 203\.0\.113\.9/)
     await ensureVxlanDevice(specs[0], {netns: h1})
     assert.equal(await readVxlanDevice('flannel.9', {netns: h1}), undefined)
 
@@ -182,7 +182,7 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     assert.deepEqual(plan(desired, observed), [])
     assert.match(await sb.ip(hosts[0], 'route', 'show', '198.18.2.0/24'), /198\.18\.2\.0\/24 via 198\.18\.2\.0 dev flannel\.1 onlink/)
     assert.match(await sb.ip(hosts[0], 'neigh', 'show', 'dev', 'flannel.1'), new RegExp(`198\\.18\\.2\\.0 lladdr ${macs[1]} PERMANENT`))
-    assert.match(await sb.bridge(hosts[0], 'fdb', 'show', 'dev', 'flannel.1'), new RegExp(`${macs[1]} dst 192\\.0\\.2\\.2 self permanent`))
+    assert.match(await sb.bridge(hosts[0], 'fdb', 'show', 'dev', 'flannel.1'), new RegExp(`${macs[1]} dst 203\\.0\\.113\\.2 self permanent`))
   })
 
   it('carries traffic across the overlay between two hosts', async () => {
@@ -201,11 +201,11 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     const h1 = hosts[0]
     const observe = {device: 'flannel.1', externalInterface: 'eth0', network: NETWORK, netns: h1}
     // not flanctl's: outside the network, no gateway, another metric, kernel cache, flooding entry
-    await sb.ip(h1, 'route', 'add', '203.0.113.0/24', 'via', '192.0.2.254', 'dev', 'eth0')
+    await sb.ip(h1, 'route', 'add', '198.51.100.0/24', 'via', '203.0.113.254', 'dev', 'eth0')
     await sb.ip(h1, 'route', 'add', '198.18.200.0/24', 'dev', 'eth0')
-    await sb.ip(h1, 'route', 'add', '198.18.4.0/24', 'via', '192.0.2.4', 'dev', 'eth0', 'metric', '100')
+    await sb.ip(h1, 'route', 'add', '198.18.4.0/24', 'via', '203.0.113.4', 'dev', 'eth0', 'metric', '100')
     await sb.ip(h1, 'neigh', 'add', '198.18.99.9', 'lladdr', '0a:00:00:00:99:09', 'dev', 'flannel.1', 'nud', 'stale')
-    await sb.bridge(h1, 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'flannel.1', 'dst', '192.0.2.99')
+    await sb.bridge(h1, 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'flannel.1', 'dst', '203.0.113.99')
     const foreign = async () => ({
       routes: await sb.ip(h1, 'route', 'show', 'table', 'main'),
       neigh: await sb.ip(h1, 'neigh', 'show', '198.18.99.9', 'dev', 'flannel.1'),
@@ -217,10 +217,10 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
 
     await sb.ip(h1, 'route', 'del', '198.18.2.0/24')
     await sb.ip(h1, 'neigh', 'del', '198.18.3.0', 'dev', 'flannel.1')
-    await sb.bridge(h1, 'fdb', 'del', '0a:00:00:00:00:04', 'dev', 'flannel.1', 'dst', '192.0.2.4', 'self')
+    await sb.bridge(h1, 'fdb', 'del', '0a:00:00:00:00:04', 'dev', 'flannel.1', 'dst', '203.0.113.4', 'self')
     const repair = plan(desired, await observeDataplane(observe))
     assert.deepEqual(repair.map(formatOp).sort(), [
-      'replace fdb 0a:00:00:00:00:04 dev flannel.1 dst 192.0.2.4',
+      'replace fdb 0a:00:00:00:00:04 dev flannel.1 dst 203.0.113.4',
       `replace neigh 198.18.3.0 lladdr ${macs[2]} dev flannel.1 nud permanent`,
       'replace route 198.18.2.0/24 via 198.18.2.0 dev flannel.1 onlink',
     ])
@@ -234,16 +234,16 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     assert.deepEqual(removal.map(formatOp), [
       'delete route 198.18.4.0/24 via 198.18.4.0 dev flannel.1 onlink',
       'delete neigh 198.18.4.0 lladdr 0a:00:00:00:00:04 dev flannel.1 nud permanent',
-      'delete fdb 0a:00:00:00:00:04 dev flannel.1 dst 192.0.2.4',
+      'delete fdb 0a:00:00:00:00:04 dev flannel.1 dst 203.0.113.4',
     ])
     await applyOps(removal, {netns: h1})
     assert.deepEqual(sorted(owned(await observeDataplane(observe))), sorted(fewer))
     const afterRemoval = await foreign()
-    assert.match(afterRemoval.routes, /203\.0\.113\.0\/24 via 192\.0\.2\.254 dev eth0/)
+    assert.match(afterRemoval.routes, /198\.51\.100\.0\/24 via 203\.0\.113\.254 dev eth0/)
     assert.match(afterRemoval.routes, /198\.18\.200\.0\/24 dev eth0/)
-    assert.match(afterRemoval.routes, /198\.18\.4\.0\/24 via 192\.0\.2\.4 dev eth0 metric 100/)
+    assert.match(afterRemoval.routes, /198\.18\.4\.0\/24 via 203\.0\.113\.4 dev eth0 metric 100/)
     assert.match(afterRemoval.neigh, /198\.18\.99\.9 lladdr 0a:00:00:00:99:09/)
-    assert.match(afterRemoval.fdb, /00:00:00:00:00:00 dst 192\.0\.2\.99/)
+    assert.match(afterRemoval.fdb, /00:00:00:00:00:00 dst 203\.0\.113\.99/)
     assert.equal(afterRemoval.neigh, before.neigh)
   })
 
@@ -252,11 +252,11 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     const ghost: Op<RoutingEntry>[] = [
       {verb: 'delete', entry: {kind: 'route', dst: net('198.18.50.0/24'), via: ip('198.18.50.0'), dev: 'flannel.1', onlink: true}},
       {verb: 'delete', entry: {kind: 'neigh', ip: ip('198.18.50.0'), lladdr: '0a:00:00:00:00:50', dev: 'flannel.1', permanent: true}},
-      {verb: 'delete', entry: {kind: 'fdb', lladdr: '0a:00:00:00:00:50', dst: ip('192.0.2.50'), dev: 'flannel.1'}},
-      {verb: 'replace', entry: {kind: 'route', dst: net('198.18.51.0/24'), via: ip('192.0.2.3'), dev: 'eth0', onlink: false}},
+      {verb: 'delete', entry: {kind: 'fdb', lladdr: '0a:00:00:00:00:50', dst: ip('203.0.113.50'), dev: 'flannel.1'}},
+      {verb: 'replace', entry: {kind: 'route', dst: net('198.18.51.0/24'), via: ip('203.0.113.3'), dev: 'eth0', onlink: false}},
     ]
     await applyOps(ghost, {netns: h1})
-    assert.match(await sb.ip(h1, 'route', 'show', '198.18.51.0/24'), /via 192\.0\.2\.3 dev eth0/)
+    assert.match(await sb.ip(h1, 'route', 'show', '198.18.51.0/24'), /via 203\.0\.113\.3 dev eth0/)
     assert.equal(await sb.ip(h1, 'neigh', 'show', '198.18.50.0', 'dev', 'flannel.1'), '')
     await applyOps([{verb: 'delete', entry: ghost[3].entry}], {netns: h1})
   })
@@ -264,19 +264,19 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
   it('reports an op the kernel refuses (E_SYSTEM, naming it) after applying the others', async () => {
     const h1 = hosts[0]
     const ops: Op<RoutingEntry>[] = [
-      {verb: 'replace', entry: {kind: 'route', dst: net('198.18.60.0/24'), via: ip('203.0.113.5'), dev: 'eth0', onlink: false}},
-      {verb: 'replace', entry: {kind: 'route', dst: net('198.18.61.0/24'), via: ip('192.0.2.3'), dev: 'eth0', onlink: false}},
-      {verb: 'replace', entry: {kind: 'fdb', lladdr: '0a:00:00:00:00:61', dst: ip('192.0.2.61'), dev: 'flannel.9'}},
+      {verb: 'replace', entry: {kind: 'route', dst: net('198.18.60.0/24'), via: ip('198.51.100.5'), dev: 'eth0', onlink: false}},
+      {verb: 'replace', entry: {kind: 'route', dst: net('198.18.61.0/24'), via: ip('203.0.113.3'), dev: 'eth0', onlink: false}},
+      {verb: 'replace', entry: {kind: 'fdb', lladdr: '0a:00:00:00:00:61', dst: ip('203.0.113.61'), dev: 'flannel.9'}},
     ]
     await assert.rejects(applyOps(ops, {netns: h1}), (error: unknown) => {
       assert.ok(error instanceof FlanctlError)
       assert.equal(error.code, 'E_SYSTEM')
       assert.match(error.message, /2 failures/)
-      assert.match(error.message, /route replace 198\.18\.60\.0\/24 via 203\.0\.113\.5 dev eth0: .*gateway/i)
+      assert.match(error.message, /route replace 198\.18\.60\.0\/24 via 198\.51\.100\.5 dev eth0: .*gateway/i)
       assert.match(error.message, /fdb replace 0a:00:00:00:00:61 dev flannel\.9/)
       return true
     })
-    assert.match(await sb.ip(h1, 'route', 'show', '198.18.61.0/24'), /via 192\.0\.2\.3/)
+    assert.match(await sb.ip(h1, 'route', 'show', '198.18.61.0/24'), /via 203\.0\.113\.3/)
     await sb.ip(h1, 'route', 'del', '198.18.61.0/24')
   })
 
@@ -295,12 +295,12 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     const observe = {device: 'flannel.1', externalInterface: 'eth0', network: NETWORK, netns: h1}
     const ops = plan(state, await observeDataplane(observe))
     assert.deepEqual(ops.map(formatOp).sort(), [
-      `delete fdb ${macs[1]} dev flannel.1 dst 192.0.2.2`,
-      `delete fdb ${macs[2]} dev flannel.1 dst 192.0.2.3`,
+      `delete fdb ${macs[1]} dev flannel.1 dst 203.0.113.2`,
+      `delete fdb ${macs[2]} dev flannel.1 dst 203.0.113.3`,
       `delete neigh 198.18.2.0 lladdr ${macs[1]} dev flannel.1 nud permanent`,
       `delete neigh 198.18.3.0 lladdr ${macs[2]} dev flannel.1 nud permanent`,
-      'replace route 198.18.2.0/24 via 192.0.2.2 dev eth0',
-      'replace route 198.18.3.0/24 via 192.0.2.3 dev eth0',
+      'replace route 198.18.2.0/24 via 203.0.113.2 dev eth0',
+      'replace route 198.18.3.0/24 via 203.0.113.3 dev eth0',
     ])
     await applyOps(ops, {netns: h1})
     assert.deepEqual(plan(state, await observeDataplane(observe)), [])
@@ -316,9 +316,9 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     await dataplane.apply(plan(state, await dataplane.observe()))
     const observed = await dataplane.observe()
     assert.deepEqual(sorted(observed), [
-      'route 198.18.1.0/24 via 192.0.2.1 dev eth0',
-      'route 198.18.2.0/24 via 192.0.2.2 dev eth0',
-      'route 198.18.4.0/24 via 192.0.2.4 dev eth0',
+      'route 198.18.1.0/24 via 203.0.113.1 dev eth0',
+      'route 198.18.2.0/24 via 203.0.113.2 dev eth0',
+      'route 198.18.4.0/24 via 203.0.113.4 dev eth0',
     ])
     assert.deepEqual(plan(state, observed), [])
   })
@@ -331,7 +331,7 @@ describe('iproute2 data plane: 5,000 peers in one pass', () => {
     sb = createNetnsSandbox('dp')
     h = await sb.addNetns('big')
     const peer = await sb.addNetns('peer')
-    await sb.addVeth({netns: h, name: 'eth0', cidr: '192.0.2.1/24'}, {netns: peer, name: 'eth0', cidr: '192.0.2.2/24'})
+    await sb.addVeth({netns: h, name: 'eth0', cidr: '203.0.113.1/24'}, {netns: peer, name: 'eth0', cidr: '203.0.113.2/24'})
   })
   after(async () => {
     await sb?.destroy()
@@ -341,7 +341,7 @@ describe('iproute2 data plane: 5,000 peers in one pass', () => {
     const spec = vxlanDeviceSpec({
       vni: 1,
       port: 0,
-      localIp: ip('192.0.2.1'),
+      localIp: ip('203.0.113.1'),
       externalInterface: 'eth0',
       externalMtu: 1500,
       ownSubnet: net('198.18.0.0/29'),
@@ -353,7 +353,7 @@ describe('iproute2 data plane: 5,000 peers in one pass', () => {
     for (let i = 0; i <= 5000; i++) {
       const subnet = ip('198.18.0.0') + i * 8
       const mac = `0a:00:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`
-      leases.push(vxlanLease(`${formatIp4(subnet)}/29`, `192.0.2.${(i % 200) + 10}`, mac))
+      leases.push(vxlanLease(`${formatIp4(subnet)}/29`, `203.0.113.${(i % 200) + 10}`, mac))
     }
     const {state: desired} = vxlanDesired({ownLease: leases[0], leases, device: 'flannel.1', directRouting: false, externalInterface: 'eth0'})
     assert.equal(byKind(desired, 'route').length, 5000)

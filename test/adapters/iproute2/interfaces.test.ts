@@ -18,9 +18,9 @@ describe('iproute2 interfaces', () => {
     h = await sb.addNetns('if')
     bare = await sb.addNetns('bare')
     const peer = await sb.addNetns('ifp')
-    await sb.addVeth({netns: h, name: 'eth0', cidr: '192.0.2.10/24', mtu: 1400}, {netns: peer, name: 'eth0'})
+    await sb.addVeth({netns: h, name: 'eth0', cidr: '203.0.113.10/24', mtu: 1400}, {netns: peer, name: 'eth0'})
     await sb.addVeth({netns: h, name: 'eth1', cidr: '198.51.100.7/24'}, {netns: peer, name: 'eth1'})
-    await sb.ip(h, 'addr', 'add', '192.0.2.11/24', 'dev', 'eth0')
+    await sb.ip(h, 'addr', 'add', '203.0.113.11/24', 'dev', 'eth0')
     await sb.ip(h, 'route', 'add', 'default', 'via', '198.51.100.1', 'dev', 'eth1')
   })
   after(async () => {
@@ -34,13 +34,13 @@ describe('iproute2 interfaces', () => {
     assert.equal(eth0.mtu, 1400)
     assert.equal(eth0.up, true)
     assert.match(eth0.mac ?? '', /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/)
-    assert.deepEqual(eth0.addresses.map((a) => `${formatIp4(a.ip)}/${a.prefixLen}${a.secondary ? ' secondary' : ''}`), ['192.0.2.10/24', '192.0.2.11/24 secondary'])
+    assert.deepEqual(eth0.addresses.map((a) => `${formatIp4(a.ip)}/${a.prefixLen}${a.secondary ? ' secondary' : ''}`), ['203.0.113.10/24', '203.0.113.11/24 secondary'])
     assert.ok(interfaces.some((i) => i.name === 'lo'))
   })
 
   it('reads one interface by name or by address', async () => {
     assert.equal((await readInterface('eth1', {netns: h}))?.name, 'eth1')
-    assert.equal((await readInterface('192.0.2.11', {netns: h}))?.name, 'eth0')
+    assert.equal((await readInterface('203.0.113.11', {netns: h}))?.name, 'eth0')
     assert.equal(await readInterface('nope0', {netns: h}), undefined)
   })
 
@@ -55,11 +55,11 @@ describe('iproute2 interfaces', () => {
       {name: byDefault.name, addr: formatIp4(byDefault.ifaceAddr), mtu: byDefault.mtu, onLink: byDefault.onLinkSubnets.map(formatIp4Net)},
       {name: 'eth1', addr: '198.51.100.7', mtu: 1500, onLink: ['198.51.100.0/24']},
     )
-    const byName = await findExternalInterface({netns: h, iface: ['eth0'], publicIp: '203.0.113.9'})
-    assert.deepEqual([byName.name, formatIp4(byName.ifaceAddr), formatIp4(byName.publicIp), byName.mtu], ['eth0', '192.0.2.10', '203.0.113.9', 1400])
-    const byIp = await findExternalInterface({netns: h, iface: ['192.0.2.11']})
-    assert.deepEqual([byIp.name, formatIp4(byIp.ifaceAddr)], ['eth0', '192.0.2.11'])
-    const byRegex = await findExternalInterface({netns: h, ifaceRegex: ['^192\\.0\\.2\\.']})
+    const byName = await findExternalInterface({netns: h, iface: ['eth0'], publicIp: '100.64.0.9'})
+    assert.deepEqual([byName.name, formatIp4(byName.ifaceAddr), formatIp4(byName.publicIp), byName.mtu], ['eth0', '203.0.113.10', '100.64.0.9', 1400])
+    const byIp = await findExternalInterface({netns: h, iface: ['203.0.113.11']})
+    assert.deepEqual([byIp.name, formatIp4(byIp.ifaceAddr)], ['eth0', '203.0.113.11'])
+    const byRegex = await findExternalInterface({netns: h, ifaceRegex: ['^203\\.0\\.113\\.']})
     assert.equal(byRegex.name, 'eth0')
   })
 

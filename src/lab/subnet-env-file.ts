@@ -1,7 +1,6 @@
-// Reads a host's subnet.env the way docker's --bip/--mtu would use it.
+// Reads a host's subnet.env the way docker's --bip/--mtu would use it. Part of the reference:
+// its own parser, so a flanctl bug in writing the file cannot cancel out in reading it.
 import {readFile} from 'node:fs/promises'
-import {setTimeout as sleep} from 'node:timers/promises'
-import {FlanctlError} from '../../core/errors.js'
 import {parseCidr, type Cidr} from './ip4-text.js'
 
 export interface HostSubnetEnv {
@@ -16,7 +15,7 @@ export interface HostSubnetEnv {
   ipMasq: boolean
 }
 
-export function parseHostSubnetEnv(text: string, source: string): HostSubnetEnv {
+function parseHostSubnetEnv(text: string, source: string): HostSubnetEnv {
   const vars: Record<string, string> = {}
   for (const line of text.split('\n')) {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim())
@@ -27,7 +26,7 @@ export function parseHostSubnetEnv(text: string, source: string): HostSubnetEnv 
   const subnet = parseCidr(subnetText)
   const mtu = Number(vars.FLANNEL_MTU)
   if (network === undefined || subnet === undefined || !Number.isInteger(mtu) || mtu <= 0) {
-    throw new FlanctlError('E_BAD_DATA', `${source} lacks a valid FLANNEL_NETWORK, FLANNEL_SUBNET or FLANNEL_MTU: ${JSON.stringify(vars)}`)
+    throw new Error(`${source} lacks a valid FLANNEL_NETWORK, FLANNEL_SUBNET or FLANNEL_MTU: ${JSON.stringify(vars)}`)
   }
   const [address] = subnetText.split('/')
   const gatewayIp = parseCidr(`${address}/32`)?.ip ?? subnet.ip + 1
@@ -43,18 +42,3 @@ export async function readHostSubnetEnv(file: string): Promise<HostSubnetEnv | u
   }
 }
 
-/** Waits for the file to appear and parse; `alive` says whether waiting still makes sense. */
-export async function waitForSubnetEnv(file: string, options: {timeoutMs: number; alive?: () => boolean; describe: string}): Promise<HostSubnetEnv> {
-  const deadline = Date.now() + options.timeoutMs
-  for (;;) {
-    try {
-      const env = await readHostSubnetEnv(file)
-      if (env !== undefined) return env
-    } catch {
-      // half-written by a writer that does not rename atomically: try again
-    }
-    if (options.alive && !options.alive()) throw new FlanctlError('E_SYSTEM', `${options.describe} exited before writing ${file}`)
-    if (Date.now() > deadline) throw new FlanctlError('E_SYSTEM', `${options.describe} did not write ${file} within ${options.timeoutMs / 1000} s`)
-    await sleep(50)
-  }
-}

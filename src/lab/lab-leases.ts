@@ -1,6 +1,6 @@
 // The lab's leases as etcdctl reads them (the interop view: what any flannel host would see).
 import type {LabState} from './lab-state.js'
-import {etcdGetPrefix} from './lab-etcd.js'
+import {etcdGetPrefix} from './lab-etcdctl.js'
 import {parseSubnetKey} from './ip4-text.js'
 import type {PeerLease} from './flannel-by-hand.js'
 

@@ -3,7 +3,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import type {LabHost, LabState} from './lab-state.js'
 import {readRoutes} from './kernel-view.js'
 
-export interface Convergence {
+interface Convergence {
   converged: boolean
   /** "h1 lacks 198.18.7.0/24 (h3)" */
   missing: string[]

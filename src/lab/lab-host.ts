@@ -2,18 +2,19 @@
 // (or program it by hand), wait for subnet.env, then put a container behind it.
 import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {FlanctlError} from '../../core/errors.js'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {FlanctlError} from '../core/errors.js'
 import type {LabHost, LabState} from './lab-state.js'
-import {writeState} from './lab-state.js'
+import {underlayOf, writeState} from './lab-state.js'
 import {agentAlive, agentArgv, flanctlEntry, startAgent} from './agents.js'
 import {createContainer} from './containers.js'
 import {setUpManualHost, syncManualHostPeers} from './manual-host.js'
-import {waitForSubnetEnv} from './subnet-env-file.js'
+import {readHostSubnetEnv, type HostSubnetEnv} from './subnet-env-file.js'
 import {formatCidr} from './ip4-text.js'
-import {MAX_HOSTS, UPLINK, containerNetns, hostName, hostNetns, hostPublicIp, type LabAgentKind} from './topology.js'
+import {UPLINK, containerNetns, hostName, hostNetns, hostPublicIp, type LabAgentKind} from './topology.js'
 import {createHostNetns} from './underlay.js'
 
-export const SUBNET_ENV_TIMEOUT_MS = 45_000
+const SUBNET_ENV_TIMEOUT_MS = 45_000
 
 export function newHostRecord(state: LabState, index: number, agent: LabAgentKind): LabHost {
   const name = hostName(index)
@@ -22,7 +23,7 @@ export function newHostRecord(state: LabState, index: number, agent: LabAgentKin
     name,
     index,
     netns: hostNetns(state.name, index),
-    publicIp: hostPublicIp(index),
+    publicIp: hostPublicIp(underlayOf(state), index),
     iface: UPLINK,
     agent,
     dir,
@@ -32,18 +33,12 @@ export function newHostRecord(state: LabState, index: number, agent: LabAgentKin
   }
 }
 
-export function nextHostIndex(state: LabState): number {
-  const index = state.hosts.reduce((max, host) => Math.max(max, host.index), 0) + 1
-  if (index > MAX_HOSTS) throw new FlanctlError('E_USAGE', `a lab holds at most ${MAX_HOSTS} hosts`)
-  return index
-}
-
 /** Namespace on the bridge, then the agent started (flanctl) or the host programmed by hand (manual). */
 export async function provisionHost(state: LabState, host: LabHost, options: {entry?: string; extraAgentArgs?: readonly string[]} = {}): Promise<void> {
   if (!state.hosts.includes(host)) state.hosts.push(host)
   writeState(state) // recorded before the namespace exists: lab down finds it after a crash
   mkdirSync(host.dir, {recursive: true})
-  await createHostNetns(state.name, host.index, host.netns)
+  await createHostNetns(state.name, host.index, host.netns, `${host.publicIp}/${underlayOf(state).prefixLen}`)
   if (host.agent === 'flanctl') {
     host.argv = agentArgv(state, host, options.entry ?? flanctlEntry(), options.extraAgentArgs)
     startAgent(host)
@@ -51,6 +46,22 @@ export async function provisionHost(state: LabState, host: LabHost, options: {en
   } else {
     await setUpManualHost(state, host)
     writeState(state)
+  }
+}
+
+/** Waits for the file to appear and parse; `alive` says whether waiting still makes sense. */
+async function waitForSubnetEnv(file: string, options: {timeoutMs: number; alive?: () => boolean; describe: string}): Promise<HostSubnetEnv> {
+  const deadline = Date.now() + options.timeoutMs
+  for (;;) {
+    try {
+      const env = await readHostSubnetEnv(file)
+      if (env !== undefined) return env
+    } catch {
+      // half-written by a writer that does not rename atomically: try again
+    }
+    if (options.alive && !options.alive()) throw new FlanctlError('E_SYSTEM', `${options.describe} exited before writing ${file}`)
+    if (Date.now() > deadline) throw new FlanctlError('E_SYSTEM', `${options.describe} did not write ${file} within ${options.timeoutMs / 1000} s`)
+    await sleep(50)
   }
 }
 

@@ -1,8 +1,8 @@
 // A host's kernel state read back as data (`ip -j`, `bridge -j`, `iptables-save`): what the
 // e2e tier asserts on and what `lab status` counts.
-import {runCommand, runInNetns} from '../../adapters/netns/run-command.js'
+import {runCommand, runInNetns} from '../adapters/netns/run-command.js'
 
-export interface VxlanDeviceView {
+interface VxlanDeviceView {
   name: string
   mtu: number
   mac: string
@@ -15,20 +15,20 @@ export interface VxlanDeviceView {
   addresses: string[]
 }
 
-export interface NeighView {
+interface NeighView {
   dst: string
   lladdr?: string
   state: string[]
 }
 
-export interface FdbView {
+interface FdbView {
   mac: string
   dst?: string
   flags: string[]
   state?: string
 }
 
-export interface RouteView {
+interface RouteView {
   dst: string
   gateway?: string
   dev?: string

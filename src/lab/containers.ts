@@ -1,12 +1,12 @@
 // A "container" behind a host, made the way docker does with --bip=$FLANNEL_SUBNET and
 // --mtu=$FLANNEL_MTU: bridge docker0 in the host namespace holding the subnet's first address,
 // a veth into the container namespace, the container on the next address with a default route.
-import {addNetns} from '../../adapters/netns/namespaces.js'
-import {runCommand} from '../../adapters/netns/run-command.js'
+import {addNetns} from '../adapters/netns/namespaces.js'
+import {runCommand} from '../adapters/netns/run-command.js'
 import {numberToIp4} from './ip4-text.js'
 import type {HostSubnetEnv} from './subnet-env-file.js'
 import {CONTAINER_VETH, DOCKER_BRIDGE} from './topology.js'
-import {ipBatch} from './underlay.js'
+import {ipBatch} from './netns-batch.js'
 
 /** Creates the container namespace and wiring; returns the container's address. */
 export async function createContainer(hostNetns: string, containerNetns: string, env: HostSubnetEnv): Promise<string> {

@@ -1,5 +1,5 @@
 // Every container pings every other (ping -c 1 -W 1), a bounded number at a time.
-import {runInNetns} from '../../adapters/netns/run-command.js'
+import {runInNetns} from '../adapters/netns/run-command.js'
 
 export interface PingEndpoint {
   /** "h1": the host the container sits behind */
@@ -8,7 +8,7 @@ export interface PingEndpoint {
   ip: string
 }
 
-export interface PingResult {
+interface PingResult {
   from: string
   to: string
   fromIp: string
@@ -26,7 +26,7 @@ export interface PingMatrix {
   total: number
 }
 
-export async function pingOnce(netns: string, ip: string): Promise<{ok: boolean; rttMs?: number}> {
+async function pingOnce(netns: string, ip: string): Promise<{ok: boolean; rttMs?: number}> {
   const result = await runInNetns(netns, 'ping', ['-n', '-c', '1', '-W', '1', ip], {reject: false, timeoutMs: 5_000})
   const rtt = /time=([\d.]+) ms/.exec(result.stdout)
   return {ok: result.exitCode === 0, rttMs: rtt?.[1] === undefined ? undefined : Number(rtt[1])}

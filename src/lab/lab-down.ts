@@ -5,13 +5,14 @@
 import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
-import {deleteNetns, listNetns, netnsPids} from '../../adapters/netns/namespaces.js'
-import {processArgv, stopProcess, type StopOutcome} from '../../adapters/netns/processes.js'
+import {deleteNetns, listNetns, netnsPids} from '../adapters/netns/namespaces.js'
+import {processArgv, stopProcess, type StopOutcome} from '../adapters/netns/processes.js'
 import {readState, removeState, stateDir, type LabState} from './lab-state.js'
 import {LAB_DIR_MARKER, labDirPrefix} from './lab-up.js'
-import {labPrefix, validateLabName} from './topology.js'
+import {validateLabName} from './lab-name.js'
+import {labPrefix} from './topology.js'
 
-export interface StoppedProcess {
+interface StoppedProcess {
   pid: number
   what: string
   outcome: StopOutcome

@@ -1,40 +1,35 @@
-// Human views of the lab results (the CLI prints these when --json is off).
+// Human views of the lab's results (printed when --json is off), tables through renderTable.
 import chalk from 'chalk'
-import type {PingMatrix} from './ping-matrix.js'
-import type {LabHostView, LabUpResult} from './lab-view.js'
-import type {LabStatusResult} from './lab-status.js'
-import type {LabDownResult} from './lab-down.js'
-import type {LabExecResult} from './lab-exec.js'
+import type {LabDownResult} from '../lab/lab-down.js'
+import type {LabStatusResult} from '../lab/lab-status.js'
+import type {LabHostView, LabUpResult} from '../lab/lab-view.js'
+import type {PingMatrix} from '../lab/ping-matrix.js'
+import {renderTable} from './render-table.js'
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? '').length)))
-  return rows.map((row) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  ').trimEnd()).join('\n')
-}
-
-export function renderHosts(hosts: readonly LabHostView[]): string {
-  const rows = [['HOST', 'NAMESPACE', 'PUBLIC IP', 'SUBNET', 'MTU', 'AGENT', 'CONTAINER']]
-  for (const h of hosts) {
+function renderHosts(hosts: readonly LabHostView[]): string {
+  const rows = hosts.map((h) => {
     const agent = h.agent === 'manual' ? 'by hand' : h.pid === undefined ? 'stopped' : `pid ${h.pid}${h.alive ? '' : ' (dead)'}`
-    rows.push([h.name, h.netns, h.publicIp, h.subnet ?? '-', h.mtu === undefined ? '-' : String(h.mtu), agent, h.container.ip ?? '-'])
-  }
-  return table(rows)
+    return [h.name, h.netns, h.publicIp, h.subnet ?? '-', h.mtu === undefined ? '-' : String(h.mtu), agent, h.container.ip ?? '-']
+  })
+  return renderTable(['HOST', 'NAMESPACE', 'PUBLIC IP', 'SUBNET', 'MTU', 'AGENT', 'CONTAINER'], rows)
 }
 
-export function renderMatrix(matrix: PingMatrix): string {
+function renderMatrix(matrix: PingMatrix): string {
   const cell = (from: string, to: string): string => {
     if (from === to) return '-'
     const pair = matrix.pairs.find((p) => p.from === from && p.to === to)
     return pair?.ok ? chalk.green('ok') : chalk.red('FAIL')
   }
-  const rows = [['from \\ to', ...matrix.hosts.map((h) => h.replace(/^h/, 'c'))]]
-  for (const from of matrix.hosts) rows.push([from.replace(/^h/, 'c'), ...matrix.hosts.map((to) => cell(from, to))])
-  const verdict = matrix.okCount === matrix.total ? chalk.green(`${matrix.okCount}/${matrix.total} pairs answer`) : chalk.red(`${matrix.okCount}/${matrix.total} pairs answer`)
-  return `connectivity, container to container (ping -c 1 -W 1):\n${table(rows)}\n${verdict}`
+  const container = (host: string): string => host.replace(/^h/, 'c')
+  const rows = matrix.hosts.map((from) => [container(from), ...matrix.hosts.map((to) => cell(from, to))])
+  const answered = `${matrix.okCount}/${matrix.total} pairs answer`
+  const verdict = matrix.okCount === matrix.total ? chalk.green(answered) : chalk.red(answered)
+  return `connectivity, container to container (ping -c 1 -W 1):\n${renderTable(['from \\ to', ...matrix.hosts.map(container)], rows)}\n${verdict}`
 }
 
 export function renderLabUp(result: LabUpResult): string {
   const lines = [
-    `lab ${result.name}: ${result.hosts.length} hosts, backend ${result.backend}, network ${result.network} (/${result.subnetLen} per host)`,
+    `lab ${result.name}: ${result.hosts.length} hosts, backend ${result.backend}, underlay ${result.underlay}, network ${result.network} (/${result.subnetLen} per host)`,
     `etcd ${result.etcdEndpoints.join(',')}  dir ${result.dir}`,
     '',
     renderHosts(result.hosts),
@@ -47,7 +42,7 @@ export function renderLabUp(result: LabUpResult): string {
 }
 
 export function renderLabStatus(result: LabStatusResult): string {
-  const lines = [`lab ${result.name}: backend ${result.backend}, network ${result.network}, dir ${result.dir}`]
+  const lines = [`lab ${result.name}: backend ${result.backend}, underlay ${result.underlay}, network ${result.network}, dir ${result.dir}`]
   lines.push(`etcd: ${result.etcd.map((m) => `${m.member} ${m.clientUrl} ${m.alive ? chalk.green(`pid ${m.pid}`) : chalk.red('down')}`).join(', ')}`, '')
   lines.push(renderHosts(result.hosts), '')
   if (result.missingNamespaces.length > 0) lines.push(chalk.red(`missing namespaces: ${result.missingNamespaces.join(', ')}`))
@@ -56,15 +51,11 @@ export function renderLabStatus(result: LabStatusResult): string {
   return lines.join('\n')
 }
 
-export function renderLabDown(result: LabDownResult): string {
+export function renderLabDown(result: Omit<LabDownResult, 'warnings'>): string {
   const lines = [`lab ${result.name} removed${result.hadState ? '' : ' (no state file: found by namespace prefix)'}`]
   for (const p of result.stopped) lines.push(`  stopped pid ${p.pid} ${p.what} (${p.outcome})`)
   for (const ns of result.removedNamespaces) lines.push(`  deleted namespace ${ns}`)
   for (const dir of result.removedDirs) lines.push(`  removed ${dir}`)
   if (result.stopped.length + result.removedNamespaces.length + result.removedDirs.length === 0) lines.push('  nothing was left')
   return lines.join('\n')
-}
-
-export function renderLabExec(_result: LabExecResult): string {
-  return '' // the command's own output is the output
 }

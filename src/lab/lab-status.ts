@@ -1,14 +1,15 @@
 // `flanctl lab status`: hosts, subnets (re-read from subnet.env), whether agents and etcd
 // members are alive, namespaces missing, and the ping matrix on request.
-import {listNetns} from '../../adapters/netns/namespaces.js'
-import {isRunning} from '../../adapters/netns/processes.js'
+import {listNetns} from '../adapters/netns/namespaces.js'
+import {isRunning} from '../adapters/netns/processes.js'
 import {loadState, stateFile} from './lab-state.js'
 import {checkConvergence} from './convergence.js'
 import {pingMatrix, type PingMatrix} from './ping-matrix.js'
 import {readHostSubnetEnv} from './subnet-env-file.js'
 import {formatCidr} from './ip4-text.js'
 import {pingEndpoints, summary, type LabEtcdView, type LabSummary} from './lab-view.js'
-import {switchNetns, validateLabName} from './topology.js'
+import {validateLabName} from './lab-name.js'
+import {switchNetns} from './topology.js'
 
 export interface LabStatusResult extends LabSummary {
   etcd: LabEtcdView[]

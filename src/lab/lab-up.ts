@@ -3,18 +3,22 @@
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {FlanctlError} from '../../core/errors.js'
-import {listNetns} from '../../adapters/netns/namespaces.js'
+import {FlanctlError} from '../core/errors.js'
+import {listNetns} from '../adapters/netns/namespaces.js'
 import {readState, stateFile, writeState, type LabState} from './lab-state.js'
-import {etcdctl, etcdMembers, startEtcdMember, waitEtcdHealthy} from './lab-etcd.js'
+import {etcdMembers, startEtcdMember, waitEtcdHealthy} from './lab-etcd.js'
+import {etcdctl} from './lab-etcdctl.js'
 import {flanctlEntry} from './agents.js'
 import {completeHost, newHostRecord, provisionHost, resyncManualHosts} from './lab-host.js'
 import {waitConverged} from './convergence.js'
 import {pingMatrix} from './ping-matrix.js'
 import {pingEndpoints, summary, type LabUpResult} from './lab-view.js'
-import {parseCidr} from './ip4-text.js'
-import {DEFAULT_NETWORK, DEFAULT_SUBNET_LEN, ETCD_PREFIX, MAX_HOSTS, labPrefix, validateLabName, type LabAgentKind, type LabBackend} from './topology.js'
+import {formatCidr, parseCidr, type Cidr} from './ip4-text.js'
+import {validateLabName} from './lab-name.js'
+import {readRootNetwork} from './root-network.js'
+import {DEFAULT_NETWORK, DEFAULT_SUBNET_LEN, DEFAULT_UNDERLAY, ETCD_PREFIX, MAX_HOSTS, labPrefix, type LabAgentKind, type LabBackend} from './topology.js'
 import {createSwitch} from './underlay.js'
+import {describeOverlaps, rootOverlaps, underlayRange} from './underlay-range.js'
 
 export const LAB_DIR_MARKER = '.flanctl-lab'
 
@@ -24,6 +28,8 @@ export interface LabUpOptions {
   backend: LabBackend
   agent?: LabAgentKind
   etcdMembers?: 1 | 3
+  /** the hosts' and the switch's range (default 203.0.113.0/24) */
+  underlay?: string
   network?: string
   subnetLen?: number
   /** run the ping matrix at the end (default true) */
@@ -38,12 +44,23 @@ export interface LabUpOptions {
 }
 
 /** The config text flannel reads from <prefix>/config. */
-export function labNetworkConfig(network: string, subnetLen: number, backend: LabBackend): string {
+function labNetworkConfig(network: string, subnetLen: number, backend: LabBackend): string {
   return JSON.stringify({Network: network, SubnetLen: subnetLen, Backend: {Type: backend}})
 }
 
 export function labDirPrefix(name: string): string {
   return `flanctl-lab-${name}-`
+}
+
+/** The lab's hosts must not shadow a network this machine uses: read the root namespace, change nothing. */
+async function assertUnderlayClear(underlay: Cidr): Promise<void> {
+  const {addresses, routes} = await readRootNetwork()
+  const overlaps = rootOverlaps(underlay, addresses, routes)
+  if (overlaps.length > 0) {
+    throw new FlanctlError('E_CONFLICT', `underlay ${formatCidr(underlay)} overlaps the root namespace's ${describeOverlaps(overlaps)}`, {
+      hint: `Choose a range this machine does not use with --underlay CIDR (default ${DEFAULT_UNDERLAY}; 198.51.100.0/24 is another documentation range).`,
+    })
+  }
 }
 
 async function assertFree(name: string): Promise<void> {
@@ -68,20 +85,24 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   const agent = options.agent ?? 'flanctl'
   const network = options.network ?? DEFAULT_NETWORK
   const subnetLen = options.subnetLen ?? DEFAULT_SUBNET_LEN
-  if (parseCidr(network) === undefined) throw new FlanctlError('E_USAGE', `network ${network} is not an IPv4 CIDR`)
+  const overlay = parseCidr(network)
+  if (overlay === undefined) throw new FlanctlError('E_USAGE', `network ${network} is not an IPv4 CIDR`)
+  const underlay = underlayRange(options.underlay ?? DEFAULT_UNDERLAY, options.hosts, overlay)
   const entry = agent === 'flanctl' ? flanctlEntry() : undefined
+  await assertUnderlayClear(underlay)
   await assertFree(options.name)
 
   const dir = mkdtempSync(join(tmpdir(), labDirPrefix(options.name)))
   writeFileSync(join(dir, LAB_DIR_MARKER), `${options.name}\n`)
   const memberCount = options.etcdMembers ?? 1
-  const members = etcdMembers(dir, labPrefix(options.name), memberCount)
+  const members = etcdMembers(dir, labPrefix(options.name), underlay, memberCount)
   const state: LabState = {
     version: 1,
     name: options.name,
     prefix: labPrefix(options.name),
     dir,
     backend: options.backend,
+    underlay: formatCidr(underlay),
     network,
     subnetLen,
     etcdPrefix: ETCD_PREFIX,
@@ -92,8 +113,8 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   }
   writeState(state)
 
-  log(`switch ${labPrefix(options.name)}sw with bridge br0 (192.0.2.0/24)`)
-  await createSwitch(options.name, memberCount)
+  log(`switch ${labPrefix(options.name)}sw with bridge br0 (${state.underlay})`)
+  await createSwitch(options.name, underlay, memberCount)
   for (const member of members) startEtcdMember(state, member)
   writeState(state)
   await waitEtcdHealthy(state, members)

@@ -3,26 +3,25 @@
 // ip / iptables-restore, and its peers programmed with one ip -batch and one bridge -batch.
 import {mkdir, rename, writeFile} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
-import {FlanctlError} from '../../core/errors.js'
-import {runInNetns} from '../../adapters/netns/run-command.js'
+import {runInNetns} from '../adapters/netns/run-command.js'
 import type {LabHost, LabState} from './lab-state.js'
-import {etcdctl, etcdGrantLease} from './lab-etcd.js'
+import {etcdctl, etcdGrantLease} from './lab-etcdctl.js'
 import {readLabLeases} from './lab-leases.js'
 import {formatCidr, parseCidr, subnetKeyOf, type Cidr} from './ip4-text.js'
 import {firstFreeSubnet, iptablesRestorePayload, leaseValue, overlayMtu, peerEntries, randomVtepMac, subnetEnvText, vxlanDeviceLines} from './flannel-by-hand.js'
-import {bridgeBatch, ipBatch} from './underlay.js'
+import {bridgeBatch, ipBatch} from './netns-batch.js'
 
-export const LEASE_TTL_SECONDS = 86400
+const LEASE_TTL_SECONDS = 86400
 const UNDERLAY_MTU = 1500
 
 /** Acquires a subnet and programs the host itself (not its peers yet). Records the subnet and MTU on `host`. */
 export async function setUpManualHost(state: LabState, host: LabHost): Promise<void> {
   const network = parseCidr(state.network)
-  if (network === undefined) throw new FlanctlError('E_BAD_DATA', `lab network ${state.network} is not a CIDR`)
+  if (network === undefined) throw new Error(`lab network ${state.network} is not a CIDR`)
   const leases = await readLabLeases(state)
   const own = leases.find((lease) => lease.publicIp === host.publicIp)
   const subnet = own?.subnet ?? firstFreeSubnet(network, state.subnetLen, leases.map((lease) => lease.subnet))
-  if (subnet === undefined) throw new FlanctlError('E_SUBNETS_EXHAUSTED', `out of subnets in ${state.network} for hand-made host ${host.name}`)
+  if (subnet === undefined) throw new Error(`out of subnets in ${state.network} for hand-made host ${host.name}`)
   const vtepMac = own?.vtepMac ?? randomVtepMac()
   const backend = state.backend
   const leaseHex = await etcdGrantLease(state, LEASE_TTL_SECONDS)

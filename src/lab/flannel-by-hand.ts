@@ -5,9 +5,9 @@ import {randomBytes} from 'node:crypto'
 import {formatCidr, numberToIp4, type Cidr} from './ip4-text.js'
 import type {LabBackend} from './topology.js'
 
-export const VXLAN_VNI = 1
-export const VXLAN_PORT = 8472
-export const VXLAN_DEVICE = `flannel.${VXLAN_VNI}`
+const VXLAN_VNI = 1
+const VXLAN_PORT = 8472
+const VXLAN_DEVICE = `flannel.${VXLAN_VNI}`
 
 export interface PeerLease {
   key: string
@@ -61,7 +61,7 @@ export function vxlanDeviceLines(publicIp: string, iface: string, vtepMac: strin
   ]
 }
 
-export interface PeerEntries {
+interface PeerEntries {
   /** for `ip -batch` */
   ip: string[]
   /** for `bridge -batch` */

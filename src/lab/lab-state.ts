@@ -2,13 +2,14 @@
 // created and after every step, so `lab down` can undo a lab whose `lab up` crashed half-way.
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {FlanctlError} from '../../core/errors.js'
+import {FlanctlError} from '../core/errors.js'
+import {parseCidr, type Cidr} from './ip4-text.js'
 import type {LabAgentKind, LabBackend} from './topology.js'
 
-export const STATE_ROOT = '/run/flanctl-lab'
+const STATE_ROOT = '/run/flanctl-lab'
 
 export interface LabEtcdMember {
-  /** 1-based; listens on 192.0.2.<member> */
+  /** 1-based; listens on the underlay's .<member> */
   member: number
   name: string
   clientUrl: string
@@ -19,7 +20,7 @@ export interface LabEtcdMember {
   pid?: number
 }
 
-export interface LabContainer {
+interface LabContainer {
   netns: string
   /** the container's address, e.g. 198.18.23.2 */
   ip?: string
@@ -52,6 +53,8 @@ export interface LabState {
   /** temp dir holding etcd data, logs and each host's subnet.env */
   dir: string
   backend: LabBackend
+  /** the hosts' and the switch's range, e.g. 203.0.113.0/24 */
+  underlay: string
   network: string
   subnetLen: number
   etcdPrefix: string
@@ -113,7 +116,7 @@ export function removeState(name: string): boolean {
   return true
 }
 
-export function listLabNames(): string[] {
+function listLabNames(): string[] {
   try {
     return readdirSync(STATE_ROOT).filter((entry) => existsSync(stateFile(entry))).sort()
   } catch {
@@ -121,10 +124,9 @@ export function listLabNames(): string[] {
   }
 }
 
-/** Read, change, write: every step of the lab records what it created as soon as it exists. */
-export function updateState(name: string, change: (state: LabState) => void): LabState {
-  const state = loadState(name)
-  change(state)
-  writeState(state)
-  return state
+/** The state's underlay range as numbers. */
+export function underlayOf(state: LabState): Cidr {
+  const underlay = parseCidr(state.underlay ?? '')
+  if (underlay === undefined) throw new FlanctlError('E_BAD_DATA', `lab state ${stateFile(state.name)} has no valid underlay range (${String(state.underlay)})`, {hint: `Remove the lab with \`flanctl lab down --name ${state.name}\` and start it again.`})
+  return underlay
 }

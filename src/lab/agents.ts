@@ -3,13 +3,13 @@
 import {existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {join} from 'node:path'
-import {FlanctlError} from '../../core/errors.js'
-import {isRunning, spawnDetached, stopProcess, type StopOutcome} from '../../adapters/netns/processes.js'
+import {FlanctlError} from '../core/errors.js'
+import {isRunning, spawnDetached, stopProcess, type StopOutcome} from '../adapters/netns/processes.js'
 import type {LabHost, LabState} from './lab-state.js'
 
-/** The repository (or installed package) root: src/engine/lab and dist/engine/lab are both 3 levels down. */
-export function packageRoot(): string {
-  return fileURLToPath(new URL('../../../', import.meta.url))
+/** The repository (or installed package) root: src/lab and dist/lab are both 2 levels down. */
+function packageRoot(): string {
+  return fileURLToPath(new URL('../../', import.meta.url))
 }
 
 /** bin/run.js, after checking the build has the `up` command. */
@@ -54,7 +54,7 @@ export function startAgent(host: LabHost): number {
 }
 
 /** Marker in the agent's command line that only this lab host uses. */
-export function agentMarker(host: LabHost): string {
+function agentMarker(host: LabHost): string {
   return host.subnetFile
 }
 

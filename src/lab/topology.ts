@@ -1,6 +1,7 @@
-// The lab's fixed shape: names and addresses, all derived from the lab name and a host index.
+// The lab's shape: names derived from the lab name and a host index, addresses from the
+// underlay range (the switch and etcd members at its .1.., host i at its .(10+i)).
 // Every namespace starts with the lab's prefix, so `lab down` can find them even without state.
-import {FlanctlError} from '../../core/errors.js'
+import {numberToIp4, type Cidr} from './ip4-text.js'
 
 export type LabBackend = 'vxlan' | 'host-gw'
 export type LabAgentKind = 'flanctl' | 'manual'
@@ -8,11 +9,12 @@ export type LabAgentKind = 'flanctl' | 'manual'
 export const LAB_BACKENDS: readonly LabBackend[] = ['vxlan', 'host-gw']
 export const LAB_AGENT_KINDS: readonly LabAgentKind[] = ['flanctl', 'manual']
 
-export const UNDERLAY_PREFIX_LEN = 24
-/** the switch namespace's addresses on the bridge; etcd member m listens on 192.0.2.m */
-export const SWITCH_IP = '192.0.2.1'
-export const ETCD_CLIENT_PORT = 2379
-export const ETCD_PEER_PORT = 2380
+/** TEST-NET-3 (this machine's eth0 is on TEST-NET-1); `lab up` refuses a range the root namespace uses */
+export const DEFAULT_UNDERLAY = '203.0.113.0/24'
+/** host i sits at the underlay's .(HOST_OFFSET + i); the etcd members at .1 .. .3 below it */
+export const HOST_OFFSET = 10
+const ETCD_CLIENT_PORT = 2379
+const ETCD_PEER_PORT = 2380
 export const DEFAULT_NETWORK = '198.18.0.0/16'
 export const DEFAULT_SUBNET_LEN = 24
 export const ETCD_PREFIX = '/coreos.com/network'
@@ -22,12 +24,6 @@ export const BRIDGE = 'br0'
 export const UPLINK = 'eth0'
 export const DOCKER_BRIDGE = 'docker0'
 export const CONTAINER_VETH = 'vethc'
-
-export function validateLabName(name: string): void {
-  if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) {
-    throw new FlanctlError('E_USAGE', `lab name "${name}" is not valid (--name)`, {hint: 'Use 1 to 12 lower-case letters or digits, starting with a letter, e.g. --name lab2.'})
-  }
-}
 
 /** "flab-<name>-": every namespace of the lab starts with it. */
 export function labPrefix(name: string): string {
@@ -50,9 +46,9 @@ export function containerNetns(name: string, index: number): string {
   return `${labPrefix(name)}c${index}`
 }
 
-/** host i's underlay address: 192.0.2.(10+i) */
-export function hostPublicIp(index: number): string {
-  return `192.0.2.${10 + index}`
+/** host i's underlay address: the range's .(10+i) */
+export function hostPublicIp(underlay: Cidr, index: number): string {
+  return numberToIp4(underlay.ip + HOST_OFFSET + index)
 }
 
 /** the bridge port in the switch namespace that leads to host i */
@@ -60,17 +56,17 @@ export function switchPort(index: number): string {
   return `h${index}`
 }
 
-/** etcd member m (1-based) listens on 192.0.2.m in the switch namespace */
-export function etcdMemberIp(member: number): string {
-  return `192.0.2.${member}`
+/** etcd member m (1-based) listens on the range's .m in the switch namespace */
+export function etcdMemberIp(underlay: Cidr, member: number): string {
+  return numberToIp4(underlay.ip + member)
 }
 
-export function etcdClientUrl(member: number): string {
-  return `http://${etcdMemberIp(member)}:${ETCD_CLIENT_PORT}`
+export function etcdClientUrl(underlay: Cidr, member: number): string {
+  return `http://${etcdMemberIp(underlay, member)}:${ETCD_CLIENT_PORT}`
 }
 
-export function etcdPeerUrl(member: number): string {
-  return `http://${etcdMemberIp(member)}:${ETCD_PEER_PORT}`
+export function etcdPeerUrl(underlay: Cidr, member: number): string {
+  return `http://${etcdMemberIp(underlay, member)}:${ETCD_PEER_PORT}`
 }
 
 /** "h2" / "c2" / "sw" / "switch" / a full namespace name -> the namespace */

@@ -30,6 +30,7 @@ export interface LabSummary {
   dir: string
   stateFile: string
   backend: string
+  underlay: string
   network: string
   subnetLen: number
   etcdEndpoints: string[]
@@ -64,6 +65,7 @@ export function summary(state: LabState, stateFile: string): LabSummary {
     dir: state.dir,
     stateFile,
     backend: state.backend,
+    underlay: state.underlay,
     network: state.network,
     subnetLen: state.subnetLen,
     etcdEndpoints: state.etcdEndpoints,

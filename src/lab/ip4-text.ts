@@ -1,6 +1,6 @@
 // The few IPv4 conversions the lab needs (dotted text <-> unsigned 32-bit number). Kept local
 // so the lab only depends on text it reads back from ip, etcdctl and subnet.env.
-export function ip4ToNumber(text: string): number | undefined {
+function ip4ToNumber(text: string): number | undefined {
   const parts = text.split('.')
   if (parts.length !== 4) return undefined
   let value = 0
@@ -36,12 +36,8 @@ export function formatCidr(cidr: Cidr): string {
   return `${numberToIp4(cidr.ip)}/${cidr.prefixLen}`
 }
 
-export function maskOf(ip: number, prefixLen: number): number {
+function maskOf(ip: number, prefixLen: number): number {
   return prefixLen === 0 ? 0 : (ip & (~0 << (32 - prefixLen))) >>> 0
-}
-
-export function cidrContains(net: Cidr, ip: number): boolean {
-  return maskOf(ip, net.prefixLen) === net.ip
 }
 
 /** "198.18.5.0/24" -> "198.18.5.0-24", the lease key's last part. */

@@ -1,9 +1,10 @@
 // `flanctl lab exec HOST -- CMD`: runs a command in a lab namespace (h2, c2, sw or a full name).
-import {FlanctlError} from '../../core/errors.js'
-import {listNetns} from '../../adapters/netns/namespaces.js'
-import {runAttached} from '../../adapters/netns/run-command.js'
+import {FlanctlError} from '../core/errors.js'
+import {listNetns} from '../adapters/netns/namespaces.js'
+import {runAttached} from '../adapters/netns/run-command.js'
 import {loadState} from './lab-state.js'
-import {labPrefix, resolveTarget, validateLabName} from './topology.js'
+import {validateLabName} from './lab-name.js'
+import {labPrefix, resolveTarget} from './topology.js'
 
 export interface LabExecResult {
   name: string

@@ -1,0 +1,12 @@
+// The lab's surface for the e2e tier and the benchmarks (the lab commands import the files directly).
+export {labUp, type LabUpOptions} from './lab-up.js'
+export {labDown} from './lab-down.js'
+export {loadState, readState, stateFile, type LabHost, type LabState} from './lab-state.js'
+export {etcdctl, etcdGetPrefix} from './lab-etcdctl.js'
+export {readLabLeases, type LabLease} from './lab-leases.js'
+export {readVxlanDevice, readNeighbours, readFdb, readRoutes, readIptables} from './kernel-view.js'
+export {pingMatrix} from './ping-matrix.js'
+export {forwardRuleLines, leaseValue, masqRuleLines, peerEntries, randomVtepMac, vxlanDeviceLines, type PeerLease} from './flannel-by-hand.js'
+export {labPrefix, type LabBackend} from './topology.js'
+export {formatCidr, numberToIp4, parseCidr, subnetKeyOf} from './ip4-text.js'
+export type {LabUpResult} from './lab-view.js'
