@@ -1,12 +1,12 @@
 // `flanctl up` started -> subnet.env written (lease already in etcd, so a restart: the common
 // case), against a bare `node -e 0` started the same way (ip netns exec in the same host).
-import {spawn} from 'node:child_process'
 import {existsSync, rmSync, watch} from 'node:fs'
 import {basename, dirname} from 'node:path'
 import {loadState} from '../src/lab/index.js'
 import {startLabAgent, stopLabAgent} from '../test/helpers/lab-ops.js'
 import {benchLabName, withLab} from './lib/lab-session.js'
 import {median, nsToMs, round} from './lib/stats.js'
+import {timeNode} from './lib/time-node.js'
 
 export interface AgentStartupResult {
   samples: number
@@ -35,16 +35,6 @@ function waitForFile(file: string, timeoutMs: number): Promise<bigint> {
       resolve(at)
     }
   })
-}
-
-async function timeNode(netns: string): Promise<number> {
-  const start = process.hrtime.bigint()
-  await new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', netns, process.execPath, '-e', '0'], {stdio: 'ignore'})
-    child.once('exit', resolve)
-    child.once('error', reject)
-  })
-  return nsToMs(process.hrtime.bigint() - start)
 }
 
 export async function agentStartupBench(options: {samples?: number} = {}): Promise<AgentStartupResult> {

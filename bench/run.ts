@@ -5,8 +5,10 @@ import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {cpus, release} from 'node:os'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {join} from 'node:path'
+import {agentReadyBench} from './agent-ready.js'
 import {agentStartupBench} from './agent-startup.js'
 import {leaseLatencyBench} from './lease-latency.js'
+import {manyHostGwBench} from './many-host-gw.js'
 import {manyLeasesBench} from './many-leases.js'
 import {throughputBench} from './throughput.js'
 import {closeAllLabs} from './lib/lab-session.js'
@@ -73,6 +75,24 @@ async function main(): Promise<void> {
       const r = outcome.value as Awaited<ReturnType<typeof agentStartupBench>>
       rows.push({benchmark: 'flanctl up -> subnet.env', value: `${r.agentMedianMs} ms`, reference: `${r.nodeMedianMs} ms (node -e 0)`, ratio: `${r.ratio} (+${r.overheadMs} ms)`, target: '<= +300 ms', met: r.overheadMs <= 300})
     } else fail('flanctl up -> subnet.env', outcome)
+  }
+
+  if (wanted('agentReady')) {
+    const outcome = await attempt('flanctl up -> READY=1 (fresh lease)', () => agentReadyBench())
+    results.agentReady = outcome
+    if (outcome.ok) {
+      const r = outcome.value as Awaited<ReturnType<typeof agentReadyBench>>
+      rows.push({benchmark: 'flanctl up -> READY=1, fresh lease', value: `${r.agentMedianMs} ms`, reference: `${r.nodeMedianMs} ms (node -e 0)`, ratio: `${r.ratio} (+${r.overheadMs} ms)`, target: '<= +250 ms', met: r.overheadMs <= 250})
+    } else fail('flanctl up -> READY=1', outcome)
+  }
+
+  if (wanted('manyHostGw')) {
+    const outcome = await attempt('5,000 host-gw leases at start', () => manyHostGwBench())
+    results.manyHostGw = outcome
+    if (outcome.ok) {
+      const r = outcome.value as Awaited<ReturnType<typeof manyHostGwBench>>
+      rows.push({benchmark: `up -> ${r.leases} host-gw routes`, value: `${r.agentMedianMs} ms`, reference: `${r.referenceMedianMs} ms (node -e 0 + ip -batch)`, ratio: `${r.ratio}`, target: '<= 2.5x', met: r.ratio <= 2.5})
+    } else fail('5,000 host-gw leases at start', outcome)
   }
 
   if (wanted('leaseLatency')) {
