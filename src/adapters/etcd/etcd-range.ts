@@ -3,7 +3,8 @@
 import type {IKeyValue} from 'etcd3'
 import type {EtcdConnection} from './etcd-connection.js'
 
-const PAGE_SIZE = 1000
+// a page of 5,000 leases is about 1 MB, well inside grpc's 4 MB message limit; fewer round trips at start
+export const PAGE_SIZE = 5000
 
 /** The range_end that selects every key starting with `prefix`. */
 export function prefixRangeEnd(prefix: Buffer): Buffer {
