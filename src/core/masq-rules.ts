@@ -79,7 +79,7 @@ export interface WantedRulesInput {
   randomFully: boolean
 }
 
-/** The rules a host's agent keeps in place (and diagnose expects): masquerade with --ip-masq, then forward. */
+/** The rules a host's agent keeps in place (and a diagnosis would expect): masquerade with --ip-masq, then forward. */
 export function wantedRules(input: WantedRulesInput): IptablesRule[] {
   return [...(input.ipMasq ? masqRules(input) : []), ...(input.forwardRules ? forwardRules(input.network) : [])]
 }

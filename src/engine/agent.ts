@@ -1,5 +1,5 @@
 // `flanctl up`: the agent, start to stop, as three named steps (each exported and tested alone,
-// so that diagnose can use the same logic read-only):
+// so that a diagnosis can use the same logic read-only):
 //   1. prepareHost: the external interface and public IP, the previous subnet (no etcd needed:
 //      done while the config is read; a bad --iface fails at once and ends the config retries);
 //   2. join: the network config, the backend, the lease;

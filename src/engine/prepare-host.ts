@@ -1,4 +1,4 @@
-// Step 1 of the agent, and what diagnose asks too: which interface and public IP this host uses,
+// Step 1 of the agent, and what a diagnosis of the host will ask too: which interface and public IP this host uses,
 // and which subnet it had at its last run. Neither needs etcd.
 import {FlanctlError} from '../core/errors.js'
 import {selectExternalInterface, type ExternalInterface} from '../core/external-interface.js'
