@@ -1,5 +1,7 @@
 // Runs every test file with node's built-in runner through tsx. Node 20's --test takes no globs,
-// so the files are listed here. `npm test -- core` runs only the tiers (folders) named.
+// so the files are listed here. `npm test -- core` runs only the tiers (folders) named. The tiers
+// that run the built CLI (adapters starts `flanctl up`; commands; e2e) build it first, so that
+// they never test a stale dist/.
 import {readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {spawnSync} from 'node:child_process'
@@ -24,6 +26,10 @@ const files = wanted.flatMap((tier) => {
 if (files.length === 0) {
   console.error(`no test files found for: ${wanted.join(', ')}`)
   process.exit(1)
+}
+if (wanted.some((tier) => ['adapters', 'commands', 'e2e'].includes(tier))) {
+  const built = spawnSync('npm', ['run', '--silent', 'build'], {stdio: 'inherit'})
+  if (built.status !== 0) process.exit(built.status ?? 1)
 }
 // One file at a time: the adapter and e2e tiers each start etcd servers and namespaces, and
 // the machine has 2 cores.
