@@ -14,7 +14,9 @@
 // gets scripts/vendor/proto-loader-for-etcd3.cjs, which answers from a descriptor made here.
 // @oclif/* stay packages (oclif finds its plugins and files from its own location); so does
 // @grpc/proto-loader for grpc-js, which requires it only for server features (channelz, orca).
-// CommonJS code in the chunks gets `require`, `__filename` and `__dirname` from the banner.
+// CommonJS code in the chunks gets `require`, `__filename` and `__dirname` from the banner. No
+// V8 code cache: node 20 has none for ES modules, and the split, minified chunks meet the start-up
+// targets without it (bench/startup.js).
 import {build} from 'esbuild'
 import {readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative, sep} from 'node:path'
@@ -86,6 +88,8 @@ const result = await build({
   // etcd-errors.ts tells etcd3's errors apart by class name
   keepNames: true,
   legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
   banner: {
     js: [
       "import {createRequire as flanctlCreateRequire} from 'node:module'",
