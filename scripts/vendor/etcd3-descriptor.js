@@ -2,8 +2,8 @@
 // every time it is imported (about 100 ms of CPU before the first etcd call). This computes the
 // same thing once, at build time, as plain data: the protobufjs Root as JSON and, per grpc
 // method, what proto-loader's definition says about it. scripts/vendor/grpc-definition.cjs turns
-// that back into the package definition at run time (test/adapters/etcd/grpc-definition.test.ts
-// checks the two agree).
+// that back into the package definition at run time, in place of proto-loader's loadSync
+// (proto-loader-for-etcd3.cjs; test/adapters/etcd/grpc-definition.test.ts checks the two agree).
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 
@@ -15,20 +15,8 @@ export const etcd3Dir = dirname(require.resolve('etcd3/package.json'))
 /** Resolves modules exactly as etcd3's connection-pool.js does (its own proto-loader and protobufjs). */
 export const etcd3Require = createRequire(join(etcd3Dir, 'lib', 'connection-pool.js'))
 
-/**
- * The call in connection-pool.js that the bundle replaces. The build fails when it is not found
- * verbatim (a new etcd3 may load other files or use other options: look again then).
- */
-export const LOAD_SYNC_CALL = `(0, proto_loader_1.loadSync)(\`\${__dirname}/../proto/rpc.proto\`, {
-    keepCase: true,
-    longs: String,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-})`
-
-/** The options of that call. */
-export const LOAD_OPTIONS = {keepCase: true, longs: String, enums: String, defaults: true, oneofs: true}
+/** The options of etcd3's loadSync call. */
+export const {LOAD_OPTIONS} = require('./proto-loader-for-etcd3.cjs')
 
 /** The protobufjs that etcd3's proto-loader uses. */
 export function etcd3Protobuf() {

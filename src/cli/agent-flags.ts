@@ -1,35 +1,28 @@
 // The flags of `flanctl up`, named and defaulted as flanneld's, each also read from its
 // FLANNELD_* variable when not on the command line. The etcd ones are shared (etcd-flags.ts).
-import * as Flags from '@oclif/core/flags'
-import {LOG_FORMATS, type LogFormat} from '../adapters/log/logger.js'
+import {DEFAULT_RENEW_MARGIN_MINUTES} from '../engine/lease-keeper.js'
+import {LOG_FORMATS} from '../adapters/log/logger.js'
 import {DEFAULT_SUBNET_FILE} from '../core/subnet-env.js'
-import {etcdFlags} from './etcd-flags.js'
-import type {GoFlagSpec} from './go-flag-argv.js'
+import type {FlagTable} from './flag-spec.js'
 
 const group = 'AGENT'
 
 export const agentFlags = {
-  iface: Flags.string({description: 'Interface to use for traffic between hosts, by name or IPv4 address; repeatable: the first that exists wins. Default: the interface of the default route.', multiple: true, env: 'FLANNELD_IFACE', helpGroup: group}),
-  'iface-regex': Flags.string({description: 'Regex matched against IPv4 addresses, then interface names, to pick the interface (when no --iface); repeatable.', multiple: true, env: 'FLANNELD_IFACE_REGEX', helpGroup: group}),
-  'public-ip': Flags.string({description: 'IPv4 address other hosts reach this one at (behind NAT); default: the interface\'s address.', env: 'FLANNELD_PUBLIC_IP', helpGroup: group}),
-  'subnet-file': Flags.string({description: 'Where to write the subnet env file.', default: DEFAULT_SUBNET_FILE, env: 'FLANNELD_SUBNET_FILE', helpGroup: group}),
-  'ip-masq': Flags.boolean({description: 'Masquerade traffic leaving the overlay network (nat chain FLANNEL-POSTRTG).', allowNo: true, env: 'FLANNELD_IP_MASQ', helpGroup: group}),
-  'subnet-lease-renew-margin': Flags.integer({description: 'Renew the lease this many minutes before it expires (1..1439).', default: 60, min: 1, max: 1439, env: 'FLANNELD_SUBNET_LEASE_RENEW_MARGIN', helpGroup: group}),
-  'iptables-resync': Flags.integer({description: 'Re-check the iptables rules every this many seconds.', default: 5, min: 1, env: 'FLANNELD_IPTABLES_RESYNC', helpGroup: group}),
-  'iptables-forward-rules': Flags.boolean({description: 'Accept forwarded traffic of the network (filter chain FLANNEL-FWD); --no-iptables-forward-rules to leave FORWARD alone.', default: true, allowNo: true, env: 'FLANNELD_IPTABLES_FORWARD_RULES', helpGroup: group}),
-  'healthz-ip': Flags.string({description: 'Address the health server listens on.', default: '0.0.0.0', env: 'FLANNELD_HEALTHZ_IP', helpGroup: group}),
-  'healthz-port': Flags.integer({description: 'Port of the health server (GET /healthz, /readyz); 0: none.', default: 0, min: 0, max: 65_535, env: 'FLANNELD_HEALTHZ_PORT', helpGroup: group}),
-  'log-format': Flags.option({description: 'Log lines on stderr: plain for people, json for machines.', options: LOG_FORMATS, default: 'plain' as LogFormat, env: 'FLANNELD_LOG_FORMAT', helpGroup: group})(),
-}
-
-/** For goFlagArgv: flanneld-style `-flag` and `--bool=false` spellings accepted by `up`. */
-export const upGoFlags: GoFlagSpec = {
-  names: [...Object.keys(etcdFlags), ...Object.keys(agentFlags)],
-  booleans: ['ip-masq', 'iptables-forward-rules'],
-}
+  iface: {type: 'string', description: 'Interface to use for traffic between hosts, by name or IPv4 address; repeatable: the first that exists wins. Default: the interface of the default route.', multiple: true, env: 'FLANNELD_IFACE', helpGroup: group},
+  'iface-regex': {type: 'string', description: 'Regex matched against IPv4 addresses, then interface names, to pick the interface (when no --iface); repeatable.', multiple: true, env: 'FLANNELD_IFACE_REGEX', helpGroup: group},
+  'public-ip': {type: 'string', description: 'IPv4 address other hosts reach this one at (behind NAT); default: the interface\'s address.', env: 'FLANNELD_PUBLIC_IP', helpGroup: group},
+  'subnet-file': {type: 'string', description: 'Where to write the subnet env file.', default: DEFAULT_SUBNET_FILE, env: 'FLANNELD_SUBNET_FILE', helpGroup: group},
+  'ip-masq': {type: 'boolean', description: 'Masquerade traffic leaving the overlay network (nat chain FLANNEL-POSTRTG).', allowNo: true, env: 'FLANNELD_IP_MASQ', helpGroup: group},
+  'subnet-lease-renew-margin': {type: 'integer', description: 'Renew the lease this many minutes before it expires (1..1439).', default: DEFAULT_RENEW_MARGIN_MINUTES, min: 1, max: 1439, env: 'FLANNELD_SUBNET_LEASE_RENEW_MARGIN', helpGroup: group},
+  'iptables-resync': {type: 'integer', description: 'Re-check the iptables rules every this many seconds.', default: 5, min: 1, env: 'FLANNELD_IPTABLES_RESYNC', helpGroup: group},
+  'iptables-forward-rules': {type: 'boolean', description: 'Accept forwarded traffic of the network (filter chain FLANNEL-FWD); --no-iptables-forward-rules to leave FORWARD alone.', default: true, allowNo: true, env: 'FLANNELD_IPTABLES_FORWARD_RULES', helpGroup: group},
+  'healthz-ip': {type: 'string', description: 'Address the health server listens on.', default: '0.0.0.0', env: 'FLANNELD_HEALTHZ_IP', helpGroup: group},
+  'healthz-port': {type: 'integer', description: 'Port of the health server (GET /healthz, /readyz); 0: none.', default: 0, min: 0, max: 65_535, env: 'FLANNELD_HEALTHZ_PORT', helpGroup: group},
+  'log-format': {type: 'option', description: 'Log lines on stderr: plain for people, json for machines.', options: LOG_FORMATS, default: 'plain', env: 'FLANNELD_LOG_FORMAT', helpGroup: group},
+} as const satisfies FlagTable
 
 /**
- * A repeatable flag's values as a list. From the environment oclif gives one string; for
+ * A repeatable flag's values as a list. From the environment the parser gives one string; for
  * FLANNELD_IFACE a comma-separated list is also accepted (names and IPs never contain commas;
  * regexes can, so --iface-regex is never split).
  */

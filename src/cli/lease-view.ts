@@ -1,12 +1,12 @@
 // A lease as commands show it: the JSON shape (stable, camelCase, null for absent) and the
 // table rows of `subnets ls`, one per lease, with `-o wide` adding the less used columns.
-import chalk from 'chalk'
 import {formatIp4Net} from '../core/ip4.js'
 import {formatIp6Net} from '../core/ip6.js'
 import {vxlanBackendData} from '../backends/vxlan/lease-data.js'
 import {encodeLeaseAttrs} from '../core/lease-codec.js'
-import type {Lease} from '../core/types.js'
+import {UNNAMED_BACKEND, type Lease} from '../core/types.js'
 import {formatTimeLeft} from './format-time-left.js'
+import type {Painter} from './painter.js'
 import {renderFields, renderTable} from './render-table.js'
 
 export interface LeaseView {
@@ -43,27 +43,29 @@ export function leaseView(lease: Lease): LeaseView {
 }
 
 /** "reservation", the time left, or "-" when unknown. */
-export function expiresText(view: LeaseView): string {
-  if (view.reservation) return chalk.cyan('reservation')
+export function expiresText(view: LeaseView, paint: Painter): string {
+  if (view.reservation) return paint.cyan('reservation')
   if (view.ttlSeconds === null) return '-'
-  return view.ttlSeconds < 3600 ? chalk.yellow(formatTimeLeft(view.ttlSeconds)) : formatTimeLeft(view.ttlSeconds)
+  return view.ttlSeconds < 3600 ? paint.yellow(formatTimeLeft(view.ttlSeconds)) : formatTimeLeft(view.ttlSeconds)
 }
 
-const dash = (v: string | number | null): string => (v === null ? chalk.dim('-') : String(v))
 
-export function renderLeaseTable(views: LeaseView[], wide = false): string {
+export function renderLeaseTable(views: LeaseView[], paint: Painter, wide = false): string {
+  const dash = (v: string | number | null): string => (v === null ? paint.dim('-') : String(v))
   if (!wide) {
     return renderTable(
       ['SUBNET', 'PUBLIC IP', 'BACKEND', 'VTEP MAC', 'EXPIRES'],
-      views.map((v) => [v.subnet, v.publicIp, v.backendType ?? 'udp', dash(v.vtepMac), expiresText(v)]),
+      views.map((v) => [v.subnet, v.publicIp, v.backendType ?? UNNAMED_BACKEND, dash(v.vtepMac), expiresText(v, paint)]),
+      paint,
     )
   }
   return renderTable(
     ['SUBNET', 'PUBLIC IP', 'BACKEND', 'VNI', 'VTEP MAC', 'EXPIRES', 'IPV6 SUBNET', 'PUBLIC IPV6', 'ETCD LEASE', 'KEY'],
     views.map((v) => [
-      v.subnet, v.publicIp, v.backendType ?? 'udp', dash(v.vni), dash(v.vtepMac), expiresText(v),
+      v.subnet, v.publicIp, v.backendType ?? UNNAMED_BACKEND, dash(v.vni), dash(v.vtepMac), expiresText(v, paint),
       dash(v.ipv6Subnet), dash(v.publicIpv6), dash(hexLeaseId(v.etcdLeaseId)), v.key,
     ]),
+    paint,
   )
 }
 
@@ -82,19 +84,19 @@ export function leaseDetailView(lease: Lease): LeaseDetailView {
   return {...leaseView(lease), value: encodeLeaseAttrs(lease.attrs)}
 }
 
-export function renderLeaseDetail(view: LeaseDetailView): string {
+export function renderLeaseDetail(view: LeaseDetailView, paint: Painter): string {
   const fields: Array<[string, string]> = [
     ['Subnet', view.subnet],
     ['Key', view.key],
     ['Public IP', view.publicIp],
-    ['Backend', view.backendType ?? 'udp'],
+    ['Backend', view.backendType ?? UNNAMED_BACKEND],
   ]
   if (view.vni !== null) fields.push(['VNI', String(view.vni)])
   if (view.vtepMac !== null) fields.push(['VtepMAC', view.vtepMac])
   if (view.ipv6Subnet !== null) fields.push(['IPv6 subnet', view.ipv6Subnet])
   if (view.publicIpv6 !== null) fields.push(['Public IPv6', view.publicIpv6])
-  fields.push(['Expires', view.reservation ? `${expiresText(view)} (no etcd lease: never expires)` : view.ttlSeconds === null ? '-' : `in ${expiresText(view)}`])
+  fields.push(['Expires', view.reservation ? `${expiresText(view, paint)} (no etcd lease: never expires)` : view.ttlSeconds === null ? '-' : `in ${expiresText(view, paint)}`])
   if (view.etcdLeaseId !== null) fields.push(['etcd lease', hexLeaseId(view.etcdLeaseId) ?? '-'])
   fields.push(['Value', view.value])
-  return renderFields(fields)
+  return renderFields(fields, paint)
 }

@@ -1,32 +1,23 @@
 // `config set` takes the config as a JSON argument, a file, or flags; the flags build the same
 // JSON document flannel reads (flannel's field names, only what was given).
+import {BACKEND_TYPES} from '../backends/registry.js'
 import {readFile} from 'node:fs/promises'
-import * as Flags from '@oclif/core/flags'
 import {FlanctlError} from '../core/errors.js'
+import type {FlagTable, FlagValues} from './flag-spec.js'
 
 export const networkConfigFlags = {
-  file: Flags.string({description: 'Read the config JSON from this file ("-" for stdin).', helpGroup: 'CONFIG'}),
-  network: Flags.string({description: 'Network, e.g. 10.1.0.0/16.', helpGroup: 'CONFIG'}),
-  'subnet-len': Flags.integer({description: 'SubnetLen: prefix length of each host\'s subnet.', helpGroup: 'CONFIG'}),
-  'subnet-min': Flags.string({description: 'SubnetMin: first subnet to hand out.', helpGroup: 'CONFIG'}),
-  'subnet-max': Flags.string({description: 'SubnetMax: last subnet to hand out.', helpGroup: 'CONFIG'}),
-  backend: Flags.string({description: 'Backend.Type (with flags the default is vxlan).', options: ['vxlan', 'host-gw', 'udp'], helpGroup: 'CONFIG'}),
-  vni: Flags.integer({description: 'Backend.VNI (vxlan).', helpGroup: 'CONFIG'}),
-  port: Flags.integer({description: 'Backend.Port (vxlan, udp).', helpGroup: 'CONFIG'}),
-  'direct-routing': Flags.boolean({description: 'Backend.DirectRouting (vxlan).', helpGroup: 'CONFIG'}),
-}
+  file: {type: 'string', description: 'Read the config JSON from this file ("-" for stdin).', helpGroup: 'CONFIG'},
+  network: {type: 'string', description: 'Network, e.g. 10.1.0.0/16.', helpGroup: 'CONFIG'},
+  'subnet-len': {type: 'integer', description: 'SubnetLen: prefix length of each host\'s subnet.', helpGroup: 'CONFIG'},
+  'subnet-min': {type: 'string', description: 'SubnetMin: first subnet to hand out.', helpGroup: 'CONFIG'},
+  'subnet-max': {type: 'string', description: 'SubnetMax: last subnet to hand out.', helpGroup: 'CONFIG'},
+  backend: {type: 'option', description: 'Backend.Type (with flags the default is vxlan).', options: [...BACKEND_TYPES], helpGroup: 'CONFIG'},
+  vni: {type: 'integer', description: 'Backend.VNI (vxlan).', helpGroup: 'CONFIG'},
+  port: {type: 'integer', description: 'Backend.Port (vxlan, udp).', helpGroup: 'CONFIG'},
+  'direct-routing': {type: 'boolean', description: 'Backend.DirectRouting (vxlan).', helpGroup: 'CONFIG'},
+} as const satisfies FlagTable
 
-export interface NetworkConfigFlagValues {
-  file?: string
-  network?: string
-  'subnet-len'?: number
-  'subnet-min'?: string
-  'subnet-max'?: string
-  backend?: string
-  vni?: number
-  port?: number
-  'direct-routing'?: boolean
-}
+export type NetworkConfigFlagValues = FlagValues<typeof networkConfigFlags>
 
 const FIELD_FLAGS = ['network', 'subnet-len', 'subnet-min', 'subnet-max', 'backend', 'vni', 'port', 'direct-routing'] as const
 

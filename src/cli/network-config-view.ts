@@ -1,10 +1,11 @@
 // The normalised network config as commands show it: camelCase JSON with addresses as text,
 // and the human view (the same fields, aligned).
+import {DEFAULT_VXLAN_PORT} from '../backends/vxlan/constants.js'
 import {formatIp4, formatIp4Net} from '../core/ip4.js'
 import {formatIp6, formatIp6Net} from '../core/ip6.js'
 import type {NetworkConfig} from '../core/types.js'
-import chalk from 'chalk'
 import {renderLeaseTable, type LeaseView} from './lease-view.js'
+import type {Painter} from './painter.js'
 import {renderFields} from './render-table.js'
 
 export interface NetworkConfigView {
@@ -46,7 +47,7 @@ export function networkConfigView(config: NetworkConfig): NetworkConfigView {
   }
 }
 
-export function renderNetworkConfig(view: NetworkConfigView, capacity: number): string {
+export function renderNetworkConfig(view: NetworkConfigView, capacity: number, paint: Painter): string {
   const fields: Array<[string, string]> = []
   if (view.enableIPv4 && view.network !== null) {
     fields.push(['Network', view.network], ['SubnetLen', String(view.subnetLen)], ['SubnetMin', view.subnetMin], ['SubnetMax', view.subnetMax])
@@ -58,12 +59,12 @@ export function renderNetworkConfig(view: NetworkConfigView, capacity: number): 
   }
   const b = view.backend
   const backend = [b.type]
-  if (b.type === 'vxlan') backend.push(`VNI ${b.vni}`, `port ${b.port === null ? '8472 (kernel default)' : b.port}`)
-  if (b.type === 'udp') backend.push(`port ${b.port === 0 ? 8285 : b.port}`)
+  if (b.type === 'vxlan') backend.push(`VNI ${b.vni}`, `port ${b.port === null ? `${DEFAULT_VXLAN_PORT} (kernel default)` : b.port}`)
+  if (b.type === 'udp') backend.push(`port ${b.port}`)
   if (b.directRouting) backend.push('DirectRouting')
   if (b.mtu !== null) backend.push(`MTU ${b.mtu}`)
   fields.push(['Backend', backend.join(', ')], ['Capacity', `${capacity} subnets`])
-  return renderFields(fields)
+  return renderFields(fields, paint)
 }
 
 export interface ConfigSetView {
@@ -78,11 +79,11 @@ export interface ConfigSetView {
   leasesOutside: LeaseView[]
 }
 
-export function renderConfigSet(view: ConfigSetView): string {
-  const head = view.written ? chalk.green(`Wrote ${view.key}`) : chalk.cyan(`Dry run: ${view.key} is unchanged; it would get`)
-  const parts = [`${head}\n  ${view.value}`, renderNetworkConfig(view.config, view.capacity)]
+export function renderConfigSet(view: ConfigSetView, paint: Painter): string {
+  const head = view.written ? paint.green(`Wrote ${view.key}`) : paint.cyan(`Dry run: ${view.key} is unchanged; it would get`)
+  const parts = [`${head}\n  ${view.value}`, renderNetworkConfig(view.config, view.capacity, paint)]
   if (view.leasesOutside.length > 0) {
-    parts.push(`${chalk.yellow(`${view.leasesOutside.length} existing lease(s) outside this config`)} (their hosts move to a new subnet when their agent restarts):\n${renderLeaseTable(view.leasesOutside)}`)
+    parts.push(`${paint.yellow(`${view.leasesOutside.length} existing lease(s) outside this config`)} (their hosts move to a new subnet when their agent restarts):\n${renderLeaseTable(view.leasesOutside, paint)}`)
   } else {
     parts.push('Every existing lease fits this config.')
   }
@@ -96,6 +97,6 @@ export interface ConfigGetView {
   capacity: number
 }
 
-export function renderConfigGet(view: ConfigGetView): string {
-  return `${chalk.dim(view.key)}\n  ${view.value.trim()}\n\n${renderNetworkConfig(view.config, view.capacity)}`
+export function renderConfigGet(view: ConfigGetView, paint: Painter): string {
+  return `${paint.dim(view.key)}\n  ${view.value.trim()}\n\n${renderNetworkConfig(view.config, view.capacity, paint)}`
 }

@@ -1,30 +1,16 @@
-// How results, warnings and errors reach the terminal, shared by the oclif base command and the
-// fast path (bin/run.js), so both print the same bytes. No oclif here: the fast path must not
-// load it. chalk is loaded only when something is printed in colour.
+// The one printer's texts: what a result, a warning and an error look like, for people and under
+// --json. run-command.ts writes them (results on stdout, the rest on stderr).
 import type {FlanctlError} from '../core/errors.js'
+import type {Painter} from './painter.js'
 
-/** Colour is off for NO_COLOR, --no-color, and output that is not a terminal. */
-export function colourWanted(argv: readonly string[], stream: NodeJS.WriteStream = process.stdout): boolean {
-  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== ''
-  return !noColor && !argv.includes('--no-color') && stream.isTTY === true
-}
-
-/** What --json prints, as oclif's logJson does: two-space indented, one trailing newline. */
+/** What --json prints: two-space indented, one trailing newline. */
 export function jsonText(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`
 }
 
-export interface Painter {
-  red(text: string): string
-  yellow(text: string): string
-  dim(text: string): string
-}
-
-/** chalk when colour is wanted (see colourWanted), else plain text: chalk is only loaded then. */
-export async function painterFor(argv: readonly string[]): Promise<Painter> {
-  if (colourWanted(argv)) return (await import('chalk')).default
-  const plain = (text: string) => text
-  return {red: plain, yellow: plain, dim: plain}
+/** A rendered result as printed: nothing for '', else one trailing newline. */
+export function resultText(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : `${text}\n`
 }
 
 export function warningText(message: string, paint: Painter): string {

@@ -1,53 +1,53 @@
 // Human views of the lab's results (printed when --json is off), tables through renderTable.
-import chalk from 'chalk'
 import type {LabDownResult} from '../lab/lab-down.js'
 import type {LabStatusResult} from '../lab/lab-status.js'
 import type {LabHostView, LabUpResult} from '../lab/lab-view.js'
 import type {PingMatrix} from '../lab/ping-matrix.js'
+import type {Painter} from './painter.js'
 import {renderTable} from './render-table.js'
 
-function renderHosts(hosts: readonly LabHostView[]): string {
+function renderHosts(hosts: readonly LabHostView[], paint: Painter): string {
   const rows = hosts.map((h) => {
     const agent = h.agent === 'manual' ? 'by hand' : h.pid === undefined ? 'stopped' : `pid ${h.pid}${h.alive ? '' : ' (dead)'}`
     return [h.name, h.netns, h.publicIp, h.subnet ?? '-', h.mtu === undefined ? '-' : String(h.mtu), agent, h.container.ip ?? '-']
   })
-  return renderTable(['HOST', 'NAMESPACE', 'PUBLIC IP', 'SUBNET', 'MTU', 'AGENT', 'CONTAINER'], rows)
+  return renderTable(['HOST', 'NAMESPACE', 'PUBLIC IP', 'SUBNET', 'MTU', 'AGENT', 'CONTAINER'], rows, paint)
 }
 
-function renderMatrix(matrix: PingMatrix): string {
+function renderMatrix(matrix: PingMatrix, paint: Painter): string {
   const cell = (from: string, to: string): string => {
     if (from === to) return '-'
     const pair = matrix.pairs.find((p) => p.from === from && p.to === to)
-    return pair?.ok ? chalk.green('ok') : chalk.red('FAIL')
+    return pair?.ok ? paint.green('ok') : paint.red('FAIL')
   }
   const container = (host: string): string => host.replace(/^h/, 'c')
   const rows = matrix.hosts.map((from) => [container(from), ...matrix.hosts.map((to) => cell(from, to))])
   const answered = `${matrix.okCount}/${matrix.total} pairs answer`
-  const verdict = matrix.okCount === matrix.total ? chalk.green(answered) : chalk.red(answered)
-  return `connectivity, container to container (ping -c 1 -W 1):\n${renderTable(['from \\ to', ...matrix.hosts.map(container)], rows)}\n${verdict}`
+  const verdict = matrix.okCount === matrix.total ? paint.green(answered) : paint.red(answered)
+  return `connectivity, container to container (ping -c 1 -W 1):\n${renderTable(['from \\ to', ...matrix.hosts.map(container)], rows, paint)}\n${verdict}`
 }
 
-export function renderLabUp(result: LabUpResult): string {
+export function renderLabUp(result: LabUpResult, paint: Painter): string {
   const lines = [
     `lab ${result.name}: ${result.hosts.length} hosts, backend ${result.backend}, underlay ${result.underlay}, network ${result.network} (/${result.subnetLen} per host)`,
     `etcd ${result.etcdEndpoints.join(',')}  dir ${result.dir}`,
     '',
-    renderHosts(result.hosts),
+    renderHosts(result.hosts, paint),
     '',
   ]
-  if (!result.converged) lines.push(chalk.yellow(`routes still missing: ${result.missingRoutes.join('; ')}`), '')
-  if (result.matrix) lines.push(renderMatrix(result.matrix), '')
+  if (!result.converged) lines.push(paint.yellow(`routes still missing: ${result.missingRoutes.join('; ')}`), '')
+  if (result.matrix) lines.push(renderMatrix(result.matrix, paint), '')
   lines.push(`next: flanctl lab exec h1 -- ip route · flanctl lab status --ping · flanctl lab down${result.name === 'lab' ? '' : ` --name ${result.name}`}`)
   return lines.join('\n')
 }
 
-export function renderLabStatus(result: LabStatusResult): string {
+export function renderLabStatus(result: LabStatusResult, paint: Painter): string {
   const lines = [`lab ${result.name}: backend ${result.backend}, underlay ${result.underlay}, network ${result.network}, dir ${result.dir}`]
-  lines.push(`etcd: ${result.etcd.map((m) => `${m.member} ${m.clientUrl} ${m.alive ? chalk.green(`pid ${m.pid}`) : chalk.red('down')}`).join(', ')}`, '')
-  lines.push(renderHosts(result.hosts), '')
-  if (result.missingNamespaces.length > 0) lines.push(chalk.red(`missing namespaces: ${result.missingNamespaces.join(', ')}`))
-  lines.push(result.converged ? chalk.green('routes: every host has a route to every other host') : chalk.yellow(`routes missing: ${result.missingRoutes.join('; ') || 'unknown'}`))
-  if (result.matrix) lines.push('', renderMatrix(result.matrix))
+  lines.push(`etcd: ${result.etcd.map((m) => `${m.member} ${m.clientUrl} ${m.alive ? paint.green(`pid ${m.pid}`) : paint.red('down')}`).join(', ')}`, '')
+  lines.push(renderHosts(result.hosts, paint), '')
+  if (result.missingNamespaces.length > 0) lines.push(paint.red(`missing namespaces: ${result.missingNamespaces.join(', ')}`))
+  lines.push(result.converged ? paint.green('routes: every host has a route to every other host') : paint.yellow(`routes missing: ${result.missingRoutes.join('; ') || 'unknown'}`))
+  if (result.matrix) lines.push('', renderMatrix(result.matrix, paint))
   return lines.join('\n')
 }
 

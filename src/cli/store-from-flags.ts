@@ -3,19 +3,11 @@
 import {access, constants} from 'node:fs/promises'
 import {FlanctlError} from '../core/errors.js'
 import type {LeaseStore} from '../core/ports.js'
-import type {EtcdFlagValues} from './etcd-flags.js'
+import {etcdFlags, type EtcdFlagValues} from './etcd-flags.js'
 import {flagSource} from './flag-source.js'
 import type {EtcdStoreOptions} from '../adapters/etcd/etcd-options.js'
 
-const ENV: Record<keyof EtcdFlagValues, string> = {
-  'etcd-endpoints': 'FLANNELD_ETCD_ENDPOINTS',
-  'etcd-prefix': 'FLANNELD_ETCD_PREFIX',
-  'etcd-cafile': 'FLANNELD_ETCD_CAFILE',
-  'etcd-certfile': 'FLANNELD_ETCD_CERTFILE',
-  'etcd-keyfile': 'FLANNELD_ETCD_KEYFILE',
-  'etcd-username': 'FLANNELD_ETCD_USERNAME',
-  'etcd-password': 'FLANNELD_ETCD_PASSWORD',
-}
+const ENV = Object.fromEntries(Object.entries(etcdFlags).map(([name, flag]) => [name, flag.env])) as Record<keyof EtcdFlagValues, string>
 
 /** The adapter's own options type (a type-only import: etcd3 is not loaded by it). */
 export type StoreOptions = Pick<EtcdStoreOptions, 'endpoints' | 'prefix' | 'caFile' | 'certFile' | 'keyFile' | 'username' | 'password'>

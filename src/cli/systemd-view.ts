@@ -1,7 +1,8 @@
 // `flanctl systemd`: which `flanctl up` arguments go into the unit, and how the result reads.
-import chalk from 'chalk'
 import type {SystemdUnitFile} from '../engine/systemd-units.js'
-import {DEFAULT_ETCD_ENDPOINTS, DEFAULT_ETCD_PREFIX, type EtcdFlagValues} from './etcd-flags.js'
+import {DEFAULT_PREFIX} from '../core/subnet-key.js'
+import {DEFAULT_ETCD_ENDPOINTS, type EtcdFlagValues} from './etcd-flags.js'
+import type {Painter} from './painter.js'
 
 export interface SystemdView {
   dryRun: boolean
@@ -23,7 +24,7 @@ export function systemdUpArgs(flags: SystemdFlagValues): {upArgs: string[]; warn
   const upArgs: string[] = []
   const warnings: string[] = []
   if (flags['etcd-endpoints'] !== DEFAULT_ETCD_ENDPOINTS) upArgs.push(`--etcd-endpoints=${flags['etcd-endpoints']}`)
-  if (flags['etcd-prefix'] !== DEFAULT_ETCD_PREFIX) upArgs.push(`--etcd-prefix=${flags['etcd-prefix']}`)
+  if (flags['etcd-prefix'] !== DEFAULT_PREFIX) upArgs.push(`--etcd-prefix=${flags['etcd-prefix']}`)
   for (const name of ['etcd-cafile', 'etcd-certfile', 'etcd-keyfile', 'etcd-username'] as const) {
     const value = flags[name]
     if (value !== undefined) upArgs.push(`--${name}=${value}`)
@@ -38,11 +39,11 @@ export function systemdUpArgs(flags: SystemdFlagValues): {upArgs: string[]; warn
   return {upArgs, warnings}
 }
 
-export function renderSystemdFiles(view: SystemdView): string {
-  if (view.dryRun) return view.files.map((f) => `${chalk.dim(`# ---- ${f.path} ----`)}\n${f.text}`).join('\n')
+export function renderSystemdFiles(view: SystemdView, paint: Painter): string {
+  if (view.dryRun) return view.files.map((f) => `${paint.dim(`# ---- ${f.path} ----`)}\n${f.text}`).join('\n')
   const unit = view.files[0]?.path ?? 'flanctl.service'
   return [
-    ...view.written.map((path) => `${chalk.green('Wrote')} ${path}`),
+    ...view.written.map((path) => `${paint.green('Wrote')} ${path}`),
     `Next: systemctl daemon-reload && systemctl enable --now ${unit} && systemctl restart docker`,
   ].join('\n')
 }

@@ -1,25 +1,23 @@
-// The body of `flanctl up` after its flags are parsed, shared by the oclif command
-// (src/commands/up.ts) and its fast path (up-fast-path.ts): start the agent, and report how it
-// ended. No oclif Command here: the fast path exists to skip loading it.
-import type {Interfaces} from '@oclif/core'
+// The body of `flanctl up` (src/commands/up.ts) after its flags are parsed: start the agent, and
+// report how it ended.
 import {createLogger, jsonLine, type LogFormat} from '../adapters/log/logger.js'
 import type {AgentResult} from '../engine/agent.js'
 import {agentFlags, flagList} from './agent-flags.js'
 import {etcdFlags} from './etcd-flags.js'
-import {globalFlags} from './global-flags.js'
-import {errorText, type Painter} from './output.js'
+import type {FlagValues} from './flag-spec.js'
+import {errorText} from './output.js'
+import type {Painter} from './painter.js'
 import {abortOnStopSignals} from './stop-signals.js'
 import {storeFromFlags} from './store-from-flags.js'
 import {toFlanctlError} from './to-flanctl-error.js'
 
 export const upFlags = {...etcdFlags, ...agentFlags}
 
-/** What oclif's parser gives for upFlags (and the global flags). */
-export type UpFlagValues = Interfaces.InferredFlags<typeof upFlags & typeof globalFlags>
+export type UpFlagValues = FlagValues<typeof upFlags>
 
 /** Runs the agent until SIGINT/SIGTERM (resolves) or a failure (throws). `argv` tells flags from FLANNELD_* variables in errors. */
 export async function runUp(flags: UpFlagValues, argv: readonly string[]): Promise<AgentResult> {
-  const log = createLogger({format: flags['log-format']})
+  const log = createLogger({format: flags['log-format'] as LogFormat})
   const signal = abortOnStopSignals((name) => log.info('signal received', {signal: name}))
   // both loads are slow (etcd3 and grpc; the agent's modules): side by side. An etcd that is
   // down at start is waited for, as flanneld does: the agent retries its first read.

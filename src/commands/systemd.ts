@@ -1,41 +1,37 @@
-import * as Flags from '@oclif/core/flags'
-import {FlanctlCommand} from '../cli/base-command.js'
+import {defineCommand} from '../cli/command-definition.js'
 import {etcdFlags} from '../cli/etcd-flags.js'
 import {renderSystemdFiles, systemdUpArgs, type SystemdView} from '../cli/systemd-view.js'
 import {DEFAULT_COMBINED_KEY, DEFAULT_DOCKER_OPTS_FILE} from '../core/docker-opts.js'
 import {DEFAULT_SUBNET_FILE} from '../core/subnet-env.js'
 import {renderSystemdUnits, writeSystemdUnits} from '../engine/systemd-units.js'
 
-export default class Systemd extends FlanctlCommand<SystemdView> {
-  static override summary = 'Generate a systemd unit running `flanctl up` (Type=notify) and a docker drop-in that reads the docker options.'
-  static override description = 'flanctl.service runs `flanctl up` with the etcd flags given here, then `flanctl docker-opts`; docker.service.d/flanctl.conf starts docker after it with $DOCKER_OPTS. --etcd-password is never written into a unit: put FLANNELD_ETCD_PASSWORD in the environment file instead.'
-  static override examples = [
+export default defineCommand({
+  summary: 'Generate a systemd unit running `flanctl up` (Type=notify) and a docker drop-in that reads the docker options.',
+  description: 'flanctl.service runs `flanctl up` with the etcd flags given here, then `flanctl docker-opts`; docker.service.d/flanctl.conf starts docker after it with $DOCKER_OPTS. --etcd-password is never written into a unit: put FLANNELD_ETCD_PASSWORD in the environment file instead.',
+  examples: [
     '<%= config.bin %> <%= command.id %> --dry-run --etcd-endpoints https://10.0.0.5:2379 --etcd-cafile /etc/flanctl/ca.pem',
     '<%= config.bin %> <%= command.id %> --iface eth1 --ip-masq && systemctl daemon-reload && systemctl enable --now flanctl',
-  ]
-
-  static override flags = {
-    dir: Flags.string({description: 'Directory to write the unit and the drop-in into.', default: '/etc/systemd/system'}),
-    'dry-run': Flags.boolean({default: false, description: 'Print the files, write nothing.'}),
-    exec: Flags.string({description: 'Absolute path of the flanctl executable the units run (default: this one).'}),
-    'unit-name': Flags.string({description: 'Name of the unit.', default: 'flanctl.service'}),
-    iface: Flags.string({description: 'flanctl up --iface (repeatable).', multiple: true}),
-    'public-ip': Flags.string({description: 'flanctl up --public-ip.'}),
-    'ip-masq': Flags.boolean({default: false, description: 'flanctl up --ip-masq.'}),
-    'subnet-file': Flags.string({description: 'subnet.env that flanctl up writes and docker-opts reads.', default: DEFAULT_SUBNET_FILE}),
-    'docker-opts-file': Flags.string({description: 'The docker options file (docker-opts -d).', default: DEFAULT_DOCKER_OPTS_FILE}),
-    'docker-opts-key': Flags.string({description: 'The variable dockerd reads (docker-opts -k).', default: DEFAULT_COMBINED_KEY}),
-    dockerd: Flags.string({description: 'dockerd command line the drop-in runs with the options; "" keeps docker\'s own ExecStart.', default: '/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock'}),
-    'environment-file': Flags.string({description: 'Optional file of FLANNELD_* variables the unit reads.', default: '/etc/default/flanctl'}),
+  ],
+  flags: {
+    dir: {type: 'string', description: 'Directory to write the unit and the drop-in into.', default: '/etc/systemd/system'},
+    'dry-run': {type: 'boolean', default: false, description: 'Print the files, write nothing.'},
+    exec: {type: 'string', description: 'Absolute path of the flanctl executable the units run (default: this one).'},
+    'unit-name': {type: 'string', description: 'Name of the unit.', default: 'flanctl.service'},
+    iface: {type: 'string', description: 'flanctl up --iface (repeatable).', multiple: true},
+    'public-ip': {type: 'string', description: 'flanctl up --public-ip.'},
+    'ip-masq': {type: 'boolean', default: false, description: 'flanctl up --ip-masq.'},
+    'subnet-file': {type: 'string', description: 'subnet.env that flanctl up writes and docker-opts reads.', default: DEFAULT_SUBNET_FILE},
+    'docker-opts-file': {type: 'string', description: 'The docker options file (docker-opts -d).', default: DEFAULT_DOCKER_OPTS_FILE},
+    'docker-opts-key': {type: 'string', description: 'The variable dockerd reads (docker-opts -k).', default: DEFAULT_COMBINED_KEY},
+    dockerd: {type: 'string', description: 'dockerd command line the drop-in runs with the options; "" keeps docker\'s own ExecStart.', default: '/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock'},
+    'environment-file': {type: 'string', description: 'Optional file of FLANNELD_* variables the unit reads.', default: '/etc/default/flanctl'},
     ...etcdFlags,
-  }
-
-  protected async execute(): Promise<SystemdView> {
-    const {flags} = await this.parse(Systemd)
+  },
+  async run({flags, cli, warn}): Promise<SystemdView> {
     const {upArgs, warnings} = systemdUpArgs(flags)
-    for (const warning of warnings) this.addWarning(warning)
+    for (const warning of warnings) warn(warning)
     const files = await renderSystemdUnits({
-      version: this.config.version,
+      version: cli.version,
       exec: flags.exec ?? process.argv[1],
       unitName: flags['unit-name'],
       upArgs,
@@ -47,9 +43,6 @@ export default class Systemd extends FlanctlCommand<SystemdView> {
     })
     const written = flags['dry-run'] ? [] : await writeSystemdUnits(flags.dir, files)
     return {dryRun: flags['dry-run'], dir: flags.dir, files, written}
-  }
-
-  protected render(result: SystemdView): string {
-    return renderSystemdFiles(result)
-  }
-}
+  },
+  render: (result, {paint}) => renderSystemdFiles(result, paint),
+})

@@ -2,14 +2,16 @@
 // the lab dir, stopped only by its PID after checking its command line names that host's files.
 import {existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {FlanctlError} from '../core/errors.js'
 import {isRunning, spawnDetached, stopProcess, type StopOutcome} from '../adapters/netns/processes.js'
 import type {LabHost, LabState} from './lab-state.js'
 
-/** The repository (or installed package) root: src/lab and dist/lab are both 2 levels down. */
-function packageRoot(): string {
-  return fileURLToPath(new URL('../../', import.meta.url))
+/** The repository (or installed package) root: the nearest directory above this module with a package.json (src/lab/ from the sources; dist/chunks/ in the build). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
+  return dir
 }
 
 /** bin/run.js, after checking the build has the `up` command. */

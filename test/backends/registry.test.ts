@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import {configWarnings, decodeNetworkConfig, unrunnableParts} from '../../src/backends/network-config.js'
 import {BACKEND_TYPES, findBackend, RUNNABLE_BACKEND_TYPES} from '../../src/backends/registry.js'
 import {UNNAMED_BACKEND} from '../../src/core/types.js'
+import {LAB_BACKENDS} from '../../src/lab/topology.js'
 
 const config = (text: string) => {
   const decoded = decodeNetworkConfig(text, 'test')
@@ -36,4 +37,9 @@ test('each module decodes its own options; the rest stay raw', () => {
   assert.deepEqual(config('{"Network":"10.1.0.0/16","Backend":{"Type":"udp","Port":7890}}').backend, {type: 'udp', vni: 0, port: 7890, directRouting: false, mtu: 0, raw: {}})
   assert.deepEqual(config('{"Network":"10.1.0.0/16"}').backend, {type: 'udp', vni: 0, port: 8285, directRouting: false, mtu: 0, raw: {}})
   assert.deepEqual(config('{"Network":"10.1.0.0/16","Backend":{"Type":"host-gw","Port":1}}').backend, {type: 'host-gw', vni: 0, port: 0, directRouting: false, mtu: 0, raw: {Port: 1}})
+})
+
+test('the lab builds every backend up can run, by hand too (its independent reference)', () => {
+  // lab up offers RUNNABLE_BACKEND_TYPES; the reference in src/lab must know each of them
+  for (const type of RUNNABLE_BACKEND_TYPES) assert.ok((LAB_BACKENDS as readonly string[]).includes(type), `the lab's reference has no ${type}`)
 })

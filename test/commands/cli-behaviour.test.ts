@@ -31,7 +31,7 @@ function runInTty(args: string[], env: Record<string, string> = {}): Promise<str
   })
 }
 
-test('--version prints oclif\'s version string, fast path or not', async () => {
+test('--version prints oclif\'s version string, start path or oclif', async () => {
   const fast = await runCli(['--version'])
   const oclif = await runCli(['--version'], {env: {FLANCTL_NO_FAST_PATH: '1'}})
   assert.equal(fast.code, 0)

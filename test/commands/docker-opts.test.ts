@@ -1,5 +1,5 @@
 // flanctl docker-opts against the files flannel's mk-docker-opts.sh wrote for the same inputs
-// (fixtures/docker-opts/README.md), byte for byte, through both the fast path and oclif.
+// (fixtures/docker-opts/README.md), byte for byte, through both the start path and oclif.
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
@@ -25,8 +25,8 @@ const CASES: Array<{expected: string; env: string; flags: string[]; environment?
   {expected: 'preset', env: 'vxlan', flags: [], environment: {DOCKER_OPTS: '--debug'}},
 ]
 
-// FLANCTL_NO_FAST_PATH=1 makes bin/run.js go through oclif: both paths must write the same bytes.
-const PATHS = [{name: 'fast path', env: {}}, {name: 'oclif', env: {FLANCTL_NO_FAST_PATH: '1'}}]
+// FLANCTL_NO_FAST_PATH=1 makes bin/run.js run the command through its oclif Command class: both must write the same bytes.
+const PATHS = [{name: 'start path', env: {}}, {name: 'oclif', env: {FLANCTL_NO_FAST_PATH: '1'}}]
 
 let dir: string
 before(() => {
@@ -96,16 +96,20 @@ test('--dry-run prints the file on stdout', async () => {
   assert.equal(result.stdout, 'DOCKER_NETWORK_OPTIONS=" --bip=10.1.44.1/24 --ip-masq=false --mtu=1450"\n')
 })
 
-test('what the fast path does not parse goes to oclif: an unknown flag is exit 2', async () => {
-  const result = await runCli(['docker-opts', '-f', fixture('vxlan.subnet.env'), '--bogus'])
-  assert.equal(result.code, 2)
-  assert.match(result.stderr, /\[E_USAGE\] Nonexistent flag: --bogus/)
+test('an unknown flag is exit 2 on both paths', async () => {
+  for (const path of PATHS) {
+    const result = await runCli(['docker-opts', '-f', fixture('vxlan.subnet.env'), '--bogus'], {env: path.env})
+    assert.equal(result.code, 2, path.name)
+    assert.match(result.stderr, /\[E_USAGE\] Nonexistent flag: --bogus/, path.name)
+  }
 })
 
 test('a flag given twice is oclif\'s error on both paths', async () => {
-  const result = await runCli(['docker-opts', '-k', 'A', '-k', 'B', '--dry-run', '-f', fixture('vxlan.subnet.env')])
-  assert.equal(result.code, 2)
-  assert.match(result.stderr, /--key can only be specified once/)
+  for (const path of PATHS) {
+    const result = await runCli(['docker-opts', '-k', 'A', '-k', 'B', '--dry-run', '-f', fixture('vxlan.subnet.env')], {env: path.env})
+    assert.equal(result.code, 2, path.name)
+    assert.match(result.stderr, /--key can only be specified once/, path.name)
+  }
 })
 
 test('--help comes from oclif, with the examples', async () => {

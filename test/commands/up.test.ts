@@ -1,4 +1,4 @@
-// `flanctl up` before it touches the kernel: the fast path (src/cli/up-fast-path.ts) and oclif
+// `flanctl up` before it touches the kernel: the start path (src/cli/main.ts) and oclif's Command class
 // must behave alike, and an etcd that is down at start is waited for, not an exit.
 import {before, test} from 'node:test'
 import assert from 'node:assert/strict'
@@ -8,14 +8,14 @@ import {closedPort} from './helpers/closed-port.js'
 
 before(() => assertBuilt())
 
-const PATHS = [{name: 'fast path', env: {}}, {name: 'oclif', env: {FLANCTL_NO_FAST_PATH: '1'}}]
+const PATHS = [{name: 'start path', env: {}}, {name: 'oclif', env: {FLANCTL_NO_FAST_PATH: '1'}}]
 
 /** Log lines without their time, so two runs compare. */
 function untimed(stderr: string): string {
   return stderr.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z /gm, '').replace(/"time":"[^"]+",/g, '')
 }
 
-test('which path runs: the fast path never loads oclif\'s Command class; FLANCTL_NO_FAST_PATH=1 does', async () => {
+test('which path runs: the start path never loads oclif\'s Command class; FLANCTL_NO_FAST_PATH=1 does', async () => {
   const args = ['up', '--iface', 'flanctl-missing0', '--etcd-endpoints', `http://127.0.0.1:${await closedPort()}`]
   const fast = await runCli(args, {env: {NODE_DEBUG: 'module'}})
   const oclif = await runCli(args, {env: {NODE_DEBUG: 'module', FLANCTL_NO_FAST_PATH: '1'}})
@@ -36,7 +36,7 @@ test('a bad --iface fails at once while etcd is down, in both log formats, the s
       const last = result.stderr.trim().split('\n').filter((line) => !/reading the network config failed/.test(line))
       outcomes.push(untimed(last.join('\n')))
     }
-    assert.equal(outcomes[0], outcomes[1], `${format}: the fast path and oclif differ`)
+    assert.equal(outcomes[0], outcomes[1], `${format}: the start path and oclif differ`)
     if (format === 'plain') assert.match(outcomes[0], /^error \[E_USAGE\] failed to find any valid interface to use: --iface flanctl-missing0: no interface named flanctl-missing0\nhint: /)
     else assert.deepEqual(Object.keys(JSON.parse(outcomes[0])), ['level', 'msg', 'code', 'error', 'hint'])
   }

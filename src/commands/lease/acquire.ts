@@ -1,6 +1,4 @@
-import * as Flags from '@oclif/core/flags'
-import chalk from 'chalk'
-import {FlanctlCommand} from '../../cli/base-command.js'
+import {defineCommand} from '../../cli/command-definition.js'
 import {etcdFlags} from '../../cli/etcd-flags.js'
 import {leaseDetailView, renderLeaseDetail, type LeaseDetailView} from '../../cli/lease-view.js'
 import {withStore} from '../../cli/store-from-flags.js'
@@ -14,32 +12,27 @@ export interface LeaseAcquireView {
   deletedStale: string[]
 }
 
-export default class LeaseAcquire extends FlanctlCommand<LeaseAcquireView> {
-  static override summary = 'Take a lease for a public IP with the agent\'s rules, as `flanctl up` would.'
-  static override description = 'The public IP\'s own lease is reused if it fits the config (one that does not fit is deleted), then --previous-subnet if free, then a random one of the first 100 free subnets. The lease expires in 24 h unless renewed.'
-  static override examples = [
+const HOW = {reuse: 'reused its existing lease', previous: 'took the previous subnet', new: 'took a free subnet'}
+
+export default defineCommand({
+  summary: 'Take a lease for a public IP with the agent\'s rules, as `flanctl up` would.',
+  description: 'The public IP\'s own lease is reused if it fits the config (one that does not fit is deleted), then --previous-subnet if free, then a random one of the first 100 free subnets. The lease expires in 24 h unless renewed.',
+  examples: [
     '<%= config.bin %> <%= command.id %> --public-ip 192.0.2.11',
     '<%= config.bin %> <%= command.id %> --public-ip 192.0.2.11 --vtep-mac 0a:58:c0:00:02:0b --previous-subnet 10.5.52.0/24',
-  ]
-
-  static override flags = {
-    'public-ip': Flags.string({description: 'The host\'s public IP (PublicIP in the lease).', required: true}),
-    'vtep-mac': Flags.string({description: 'vxlan: the VtepMAC to publish (default: a random locally administered MAC).'}),
-    'previous-subnet': Flags.string({description: 'The subnet to prefer, as FLANNEL_SUBNET of a previous subnet.env does.'}),
+  ],
+  flags: {
+    'public-ip': {type: 'string', description: 'The host\'s public IP (PublicIP in the lease).', required: true},
+    'vtep-mac': {type: 'string', description: 'vxlan: the VtepMAC to publish (default: a random locally administered MAC).'},
+    'previous-subnet': {type: 'string', description: 'The subnet to prefer, as FLANNEL_SUBNET of a previous subnet.env does.'},
     ...etcdFlags,
-  }
-
-  protected async execute(): Promise<LeaseAcquireView> {
-    const {flags} = await this.parse(LeaseAcquire)
+  },
+  async run({flags, commandLine, warn}): Promise<LeaseAcquireView> {
     const publicIp = ip4Arg(flags['public-ip'], '--public-ip')
     const previousSubnet = flags['previous-subnet'] === undefined ? undefined : subnetArg(flags['previous-subnet'], '--previous-subnet')
-    const acquired = await withStore(flags, (store) => acquireLeaseFor({store, publicIp, vtepMac: flags['vtep-mac'], previousSubnet}), this.argv)
-    for (const key of acquired.deletedStale) this.addWarning(`deleted ${key}: a lease of ${publicIp} that no longer fits the config`)
+    const acquired = await withStore(flags, (store) => acquireLeaseFor({store, publicIp, vtepMac: flags['vtep-mac'], previousSubnet}), commandLine)
+    for (const key of acquired.deletedStale) warn(`deleted ${key}: a lease of ${publicIp} that no longer fits the config`)
     return {how: acquired.how, lease: leaseDetailView(acquired.lease), deletedStale: acquired.deletedStale}
-  }
-
-  protected render(result: LeaseAcquireView): string {
-    const how = {reuse: 'reused its existing lease', previous: 'took the previous subnet', new: 'took a free subnet'}[result.how]
-    return `${chalk.green(`${result.lease.publicIp} ${how}: ${result.lease.subnet}`)}\n${renderLeaseDetail(result.lease)}`
-  }
-}
+  },
+  render: (result, {paint}) => `${paint.green(`${result.lease.publicIp} ${HOW[result.how]}: ${result.lease.subnet}`)}\n${renderLeaseDetail(result.lease, paint)}`,
+})

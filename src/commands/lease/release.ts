@@ -1,6 +1,4 @@
-import * as Args from '@oclif/core/args'
-import * as Flags from '@oclif/core/flags'
-import {FlanctlCommand} from '../../cli/base-command.js'
+import {defineCommand} from '../../cli/command-definition.js'
 import {etcdFlags} from '../../cli/etcd-flags.js'
 import {leaseDetailView, type LeaseDetailView} from '../../cli/lease-view.js'
 import {withStore} from '../../cli/store-from-flags.js'
@@ -13,33 +11,26 @@ export interface LeaseReleased {
   key: string
 }
 
-export default class LeaseRelease extends FlanctlCommand<LeaseReleased> {
-  static override summary = 'Delete a lease (or a reservation) from etcd, freeing its subnet.'
-  static override description = 'A running agent that holds the lease stops when its lease is deleted; release the leases of hosts that are gone.'
-  static override examples = [
+export default defineCommand({
+  summary: 'Delete a lease (or a reservation) from etcd, freeing its subnet.',
+  description: 'A running agent that holds the lease stops when its lease is deleted; release the leases of hosts that are gone.',
+  examples: [
     '<%= config.bin %> <%= command.id %> 10.5.52.0/24',
     '<%= config.bin %> <%= command.id %> --public-ip 192.0.2.11',
-  ]
-
-  static override args = {subnet: Args.string({description: 'The lease\'s subnet: 10.5.52.0/24 or 10.5.52.0-24.'})}
-  static override flags = {
-    'public-ip': Flags.string({description: 'Release the lease of this public IP instead.'}),
+  ],
+  args: {subnet: {description: 'The lease\'s subnet: 10.5.52.0/24 or 10.5.52.0-24.'}},
+  flags: {
+    'public-ip': {type: 'string', description: 'Release the lease of this public IP instead.'},
     ...etcdFlags,
-  }
-
-  protected async execute(): Promise<LeaseReleased> {
-    const {args, flags} = await this.parse(LeaseRelease)
+  },
+  async run({args, flags, commandLine, warn}): Promise<LeaseReleased> {
     const selector = leaseSelector(args.subnet, flags['public-ip'])
-    const {lease, unreadable} = await withStore(flags, (store) => releaseLease(store, selector), this.argv)
+    const {lease, unreadable} = await withStore(flags, (store) => releaseLease(store, selector), commandLine)
     if (unreadable !== undefined) {
-      this.addWarning(`${unreadable.problem}; deleted all the same`)
+      warn(`${unreadable.problem}; deleted all the same`)
       return {released: null, key: unreadable.key}
     }
     return {released: leaseDetailView(lease), key: lease.key}
-  }
-
-  protected render(result: LeaseReleased): string {
-    if (result.released === null) return `Deleted ${result.key}`
-    return `Released ${result.released.subnet} of ${result.released.publicIp} (deleted ${result.key})`
-  }
-}
+  },
+  render: (result) => (result.released === null ? `Deleted ${result.key}` : `Released ${result.released.subnet} of ${result.released.publicIp} (deleted ${result.key})`),
+})

@@ -1,4 +1,4 @@
-// The bundled etcd3 (dist/vendor/etcd3.cjs) does not parse rpc.proto at import time: it builds its
+// The bundled etcd3 (in dist/chunks, scripts/build.js) does not parse rpc.proto at import time: it builds its
 // grpc package definition from a descriptor made at build time (scripts/vendor/). Here that
 // definition is checked against the one etcd3 itself makes with proto-loader's loadSync: the same
 // services, methods, paths and names, and the same bytes and objects for messages using every

@@ -1,5 +1,5 @@
 // Runs the built CLI (./bin/run.js, as a user would) and collects its exit code and output.
-// The command tier tests the build: `npm run build` first (scripts/bootstrap.sh does).
+// The command tier tests the build: `npm test` builds before it runs this tier.
 import {spawn} from 'node:child_process'
 import {existsSync, readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
@@ -26,7 +26,7 @@ export interface CliOptions {
 /** Fails early, with what to do, when there is no build; says so on stderr when it is older than the sources. */
 export function assertBuilt(): void {
   const manifest = join(ROOT, 'oclif.manifest.json')
-  if (!existsSync(manifest) || !existsSync(join(ROOT, 'dist', 'cli', 'fast-path.js'))) {
+  if (!existsSync(manifest) || !existsSync(join(ROOT, 'dist', 'main.js'))) {
     throw new Error('the command tests run the built CLI: run `npm run build` first')
   }
   const built = statSync(manifest).mtimeMs
