@@ -8,7 +8,8 @@ import type {VxlanDeviceSpec} from './vxlan/device-spec.js'
 
 export interface BackendPlatform {
   readVxlanDevice(name: string): Promise<VxlanDeviceState | undefined>
-  ensureVxlanDevice(spec: VxlanDeviceSpec): Promise<EnsuredVxlanDevice>
+  /** `seen`: the device as readVxlanDevice just gave it (null: there was none), to spare a read */
+  ensureVxlanDevice(spec: VxlanDeviceSpec, seen?: VxlanDeviceState | null): Promise<EnsuredVxlanDevice>
   /** vxlan's routes, neighbours and fdb entries on its device */
   vxlanDataplane(options: {device: string; externalInterface: string; network: Ip4Net}): Dataplane
   /** host-gw's routes via the external interface */
@@ -19,7 +20,7 @@ export async function iproute2Platform(netns?: string): Promise<BackendPlatform>
   const [device, dataplanes] = await Promise.all([import('./vxlan/device.js'), import('./iproute2-dataplanes.js')])
   return {
     readVxlanDevice: (name) => device.readVxlanDevice(name, {netns}),
-    ensureVxlanDevice: (spec) => device.ensureVxlanDevice(spec, {netns}),
+    ensureVxlanDevice: (spec, seen) => device.ensureVxlanDevice(spec, {netns, seen}),
     vxlanDataplane: (options) => dataplanes.vxlanIproute2Dataplane(options, netns),
     hostGwDataplane: (options) => dataplanes.hostGwIproute2Dataplane(options, netns),
   }

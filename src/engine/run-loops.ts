@@ -4,9 +4,9 @@
 //     acquisition read becomes the peer book;
 //   - renewals run from here on;
 //   - subnet.env is written once the rules are in place, then READY=1 and /readyz 200;
-//   - the routes' loop and the watch start after subnet.env, as flanneld's do, or as soon as
-//     the rules fail or take longer than RULES_GRACE_MS: a broken iptables must not hold the
-//     routes back.
+//   - the routes' loop and the watch start after subnet.env (and READY=1 sent), as flanneld's
+//     do, or as soon as the rules fail or take longer than RULES_GRACE_MS: a broken iptables
+//     must not hold the routes back.
 // Resolves when the signal aborts; the caller tells a stop from a lost lease.
 import type {AgentBackend} from '../backends/backend-module.js'
 import {formatIp4Net} from '../core/ip4.js'
@@ -108,13 +108,16 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
   await deps.writeFileAtomic(options.subnetFile, subnetEnv)
   log.info('subnet file written', {path: options.subnetFile, subnet: ownSubnet, mtu: backend.mtu})
   checkStop()
-  startRouting()
 
   deps.setReady?.(true)
-  const notified = await deps.notifyReady(`subnet ${ownSubnet}, ${book.peers().length} peers`).catch((error: Error) => {
+  // READY=1 is on its way before the routes' first pass and the watch take the CPU: systemd,
+  // and docker after it, wait for READY, not for the peers' routes
+  const notifying = deps.notifyReady(`subnet ${ownSubnet}, ${book.peers().length} peers`).catch((error: Error) => {
     log.warn('could not notify systemd', {error: error.message})
     return 'failed' as const
   })
+  startRouting()
+  const notified = await notifying
   log.info('ready', {subnet: ownSubnet, systemd: notified === 'sent' ? 'notified' : notified})
 
   const running = backend.run?.(signal)

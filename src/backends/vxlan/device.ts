@@ -122,9 +122,13 @@ function createLine(spec: VxlanDeviceSpec): string {
   )
 }
 
-/** Creates or fixes the device so that it matches the spec; returns it as it now is. */
-export async function ensureVxlanDevice(spec: VxlanDeviceSpec, options: DeviceOptions = {}): Promise<EnsuredVxlanDevice> {
-  const existing = await readVxlanDevice(spec.name, options)
+/**
+ * Creates or fixes the device so that it matches the spec; returns it as it now is. `seen` is
+ * the device as the caller read it a moment ago (the agent's start reads it to choose the
+ * VtepMAC), which spares a read; the result is always read back.
+ */
+export async function ensureVxlanDevice(spec: VxlanDeviceSpec, options: DeviceOptions & {seen?: VxlanDeviceState | null} = {}): Promise<EnsuredVxlanDevice> {
+  const existing = options.seen === undefined ? await readVxlanDevice(spec.name, options) : (options.seen ?? undefined)
   const reason = existing === undefined ? undefined : vxlanIncompatibility(existing, spec)
   const create = existing === undefined || reason !== undefined
   if (!create && deviceInPlace(existing!, spec)) {

@@ -9,7 +9,7 @@ import type {AgentBackend, BackendStartInput} from '../backend-module.js'
 import {DEFAULT_VNI} from './constants.js'
 import {vxlanDesired} from './desired.js'
 import {vxlanDeviceSpec, type VxlanDeviceSpec} from './device-spec.js'
-import {vxlanIncompatibility} from './device.js'
+import {vxlanIncompatibility, type VxlanDeviceState} from './device.js'
 import {vxlanLeaseAttrs} from './lease-data.js'
 
 export async function startVxlan(input: BackendStartInput): Promise<AgentBackend> {
@@ -30,6 +30,7 @@ export async function startVxlan(input: BackendStartInput): Promise<AgentBackend
     random: input.random,
   })
   const existing = await platform.readVxlanDevice(planned.name)
+  let firstLook: VxlanDeviceState | null | undefined = existing ?? null
   const keep = existing !== undefined && vxlanIncompatibility(existing, planned) === undefined
   const vtepMac = keep ? existing.mac : planned.mac
   const details: LogFields = {device: planned.name, vni, port: planned.port, vtepMac, local: formatIp4(planned.localIp), directRouting: config.backend.directRouting}
@@ -40,7 +41,9 @@ export async function startVxlan(input: BackendStartInput): Promise<AgentBackend
     details,
     async activate(ownLease) {
       const spec: VxlanDeviceSpec = {...planned, mac: vtepMac, address: {ip: ownLease.subnet.ip, prefixLen: 32}}
-      const device = await platform.ensureVxlanDevice(spec)
+      // the first activation uses the look at the device taken to choose the VtepMAC; later ones read it afresh
+      const device = await platform.ensureVxlanDevice(spec, firstLook)
+      firstLook = undefined
       if (device.mac !== vtepMac) {
         // only if something else changed the device between our two looks at it
         throw new FlanctlError('E_SYSTEM', `vxlan device ${device.name} has MAC ${device.mac}, but the lease says VtepMAC ${vtepMac}`, {hint: 'Another process changed the device while flanctl started; start flanctl up again.'})
