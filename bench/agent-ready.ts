@@ -9,19 +9,11 @@ import {etcdctl, loadState} from '../src/lab/index.js'
 import {stopLabAgent} from '../test/helpers/lab-ops.js'
 import {benchLabName, withLab} from './lib/lab-session.js'
 import {NotifyListener} from './lib/notify-listener.js'
-import {median, nsToMs, round} from './lib/stats.js'
+import {nsToMs} from './lib/stats.js'
+import {startupResult, type StartupResult} from './lib/startup-result.js'
 import {timeNode} from './lib/time-node.js'
 
-export interface AgentReadyResult {
-  samples: number
-  agentMs: number[]
-  nodeMs: number[]
-  agentMedianMs: number
-  nodeMedianMs: number
-  /** agent - node; the target is <= 250 ms */
-  overheadMs: number
-  ratio: number
-}
+export type AgentReadyResult = StartupResult
 
 export async function agentReadyBench(options: {samples?: number} = {}): Promise<AgentReadyResult> {
   const samples = options.samples ?? 10
@@ -54,8 +46,6 @@ export async function agentReadyBench(options: {samples?: number} = {}): Promise
     } finally {
       listener.close()
     }
-    const a = median(agentMs)
-    const n = median(nodeMs)
-    return {samples, agentMs: agentMs.map((v) => round(v, 1)), nodeMs: nodeMs.map((v) => round(v, 1)), agentMedianMs: round(a, 1), nodeMedianMs: round(n, 1), overheadMs: round(a - n, 1), ratio: round(a / n, 2)}
+    return startupResult(agentMs, nodeMs)
   })
 }

@@ -5,19 +5,11 @@ import {basename, dirname} from 'node:path'
 import {loadState} from '../src/lab/index.js'
 import {startLabAgent, stopLabAgent} from '../test/helpers/lab-ops.js'
 import {benchLabName, withLab} from './lib/lab-session.js'
-import {median, nsToMs, round} from './lib/stats.js'
+import {nsToMs} from './lib/stats.js'
+import {startupResult, type StartupResult} from './lib/startup-result.js'
 import {timeNode} from './lib/time-node.js'
 
-export interface AgentStartupResult {
-  samples: number
-  agentMs: number[]
-  nodeMs: number[]
-  agentMedianMs: number
-  nodeMedianMs: number
-  /** agent - node, the target is <= 300 ms */
-  overheadMs: number
-  ratio: number
-}
+export type AgentStartupResult = StartupResult
 
 function waitForFile(file: string, timeoutMs: number): Promise<bigint> {
   return new Promise((resolve, reject) => {
@@ -53,8 +45,6 @@ export async function agentStartupBench(options: {samples?: number} = {}): Promi
       agentMs.push(nsToMs((await written) - start))
       nodeMs.push(await timeNode(host.netns))
     }
-    const a = median(agentMs)
-    const n = median(nodeMs)
-    return {samples, agentMs: agentMs.map((v) => round(v, 1)), nodeMs: nodeMs.map((v) => round(v, 1)), agentMedianMs: round(a, 1), nodeMedianMs: round(n, 1), overheadMs: round(a - n, 1), ratio: round(a / n, 2)}
+    return startupResult(agentMs, nodeMs)
   })
 }
