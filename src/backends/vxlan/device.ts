@@ -2,8 +2,8 @@
 // port, local address, underlay device or learning differ is deleted and created again (with
 // them); a compatible one is kept, with its MAC (so the lease's VtepMAC survives restarts).
 // Then MTU, the <subnet>.0/32 address (other addresses inside the network removed) and up.
-// One read; when anything is to change, one `ip -batch` (no -force: the first failure stops it)
-// and one read back. Cheap enough to call at every reconcile pass (a device deleted by hand).
+// One read (none when the caller just read it); when anything is to change, one `ip -batch` (no
+// -force: the first failure stops it), and for a device made anew one read back.
 import {formatIp4, formatIp4Net, ip4NetContains, parseIp4} from '../../core/ip4.js'
 import {FlanctlError} from '../../core/errors.js'
 import {parseMac} from '../../core/mac.js'
@@ -125,7 +125,7 @@ function createLine(spec: VxlanDeviceSpec): string {
 /**
  * Creates or fixes the device so that it matches the spec; returns it as it now is. `seen` is
  * the device as the caller read it a moment ago (the agent's start reads it to choose the
- * VtepMAC), which spares a read; the result is always read back.
+ * VtepMAC), which spares a read. A device made anew is read back (its index and MAC).
  */
 export async function ensureVxlanDevice(spec: VxlanDeviceSpec, options: DeviceOptions & {seen?: VxlanDeviceState | null} = {}): Promise<EnsuredVxlanDevice> {
   const existing = options.seen === undefined ? await readVxlanDevice(spec.name, options) : (options.seen ?? undefined)
@@ -154,6 +154,8 @@ export async function ensureVxlanDevice(spec: VxlanDeviceSpec, options: DeviceOp
       {hint: `check that ${spec.externalInterface} exists and has the address ${formatIp4(spec.localIp)}, and that the kernel has vxlan support`},
     )
   }
+  // a kept device keeps its index and MAC, and the batch set the rest: no read back needed
+  if (!create) return {name: existing!.name, index: existing!.index, mac: existing!.mac, mtu: spec.mtu, created: false}
   const now = await readVxlanDevice(spec.name, options)
   if (now === undefined) throw new FlanctlError('E_SYSTEM', `vxlan device ${spec.name} is missing right after it was set up`)
   return {name: now.name, index: now.index, mac: now.mac, mtu: now.mtu, created: create, recreatedBecause: reason}
