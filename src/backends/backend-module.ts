@@ -3,7 +3,7 @@
 // runs. Starting touches the kernel only through the BackendPlatform it is given, so loading a
 // module runs nothing.
 import type {Fields} from '../core/go-json.js'
-import type {DataplaneState, Dataplane, DesiredState} from '../core/dataplane-state.js'
+import type {Dataplane, DesiredState} from '../core/dataplane-state.js'
 import type {ExternalInterface} from '../core/external-interface.js'
 import type {BackendConfig, Lease, LeaseAttrs, NetworkConfig} from '../core/types.js'
 import type {LogFields} from '../adapters/log/logger.js'
@@ -56,4 +56,3 @@ export interface AgentBackend {
   run?(signal: AbortSignal): Promise<void>
 }
 
-export type {DataplaneState}

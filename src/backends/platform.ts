@@ -3,7 +3,9 @@
 // construction.
 import type {Dataplane} from '../core/dataplane-state.js'
 import type {Ip4Net} from '../core/types.js'
-import type {EnsuredVxlanDevice, VxlanDeviceState} from './vxlan/device.js'
+import {hostGwIproute2Dataplane} from './host-gw/dataplane.js'
+import {vxlanIproute2Dataplane} from './vxlan/dataplane.js'
+import {ensureVxlanDevice, readVxlanDevice, type EnsuredVxlanDevice, type VxlanDeviceState} from './vxlan/device.js'
 import type {VxlanDeviceSpec} from './vxlan/device-spec.js'
 
 export interface BackendPlatform {
@@ -16,12 +18,11 @@ export interface BackendPlatform {
   hostGwDataplane(options: {externalInterface: string; network: Ip4Net}): Dataplane
 }
 
-export async function iproute2Platform(netns?: string): Promise<BackendPlatform> {
-  const [device, dataplanes] = await Promise.all([import('./vxlan/device.js'), import('./iproute2-dataplanes.js')])
+export function iproute2Platform(netns?: string): BackendPlatform {
   return {
-    readVxlanDevice: (name) => device.readVxlanDevice(name, {netns}),
-    ensureVxlanDevice: (spec, seen) => device.ensureVxlanDevice(spec, {netns, seen}),
-    vxlanDataplane: (options) => dataplanes.vxlanIproute2Dataplane(options, netns),
-    hostGwDataplane: (options) => dataplanes.hostGwIproute2Dataplane(options, netns),
+    readVxlanDevice: (name) => readVxlanDevice(name, {netns}),
+    ensureVxlanDevice: (spec, seen) => ensureVxlanDevice(spec, {netns, seen}),
+    vxlanDataplane: (options) => vxlanIproute2Dataplane(options, netns),
+    hostGwDataplane: (options) => hostGwIproute2Dataplane(options, netns),
   }
 }

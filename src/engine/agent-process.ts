@@ -30,7 +30,8 @@ export async function runAgentProcess(options: AgentProcessOptions, deps: AgentP
     health = await startHealthServer(options.healthzIp, options.healthzPort)
     log.info('health checks served', {address: `http://${options.healthzIp}:${health.address.port}`, paths: '/healthz /readyz'})
   }
-  const [platform, ip, iptables] = await Promise.all([iproute2Platform(), import('../adapters/iproute2/interfaces.js'), import('../adapters/iptables/index.js')])
+  const platform = iproute2Platform()
+  const [ip, iptables] = await Promise.all([import('../adapters/iproute2/interfaces.js'), import('../adapters/iptables/index.js')])
   try {
     return await runAgent(options, {
       clock: systemClock,
