@@ -3,7 +3,6 @@
 // unknown-CA server certificate is named), then JSON over etcd's HTTP gateway (/v3/..., /v2/...).
 // Every step is bounded by one deadline.
 import {lookup} from 'node:dns/promises'
-import {request} from 'node:http'
 import {isIP, connect as tcpConnect, type Socket} from 'node:net'
 import {checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket} from 'node:tls'
 import type {EndpointStage} from '../../core/endpoint-report.js'
@@ -78,7 +77,7 @@ export async function openTcp(target: ParsedEndpoint, address: string, deadline:
     return await bounded('tcp', connected, deadline, timeoutMs, () => socket.destroy())
   } catch (error) {
     socket.destroy()
-    if (error instanceof StageFailure) throw error
+    if (error instanceof StageFailure) throw new StageFailure('tcp', error.message, 'Nothing answered, not even a refusal: a firewall dropping packets, or an address nobody has? Check --etcd-endpoints (FLANNELD_ETCD_ENDPOINTS).')
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ECONNREFUSED') {
       const hint = isLoopback(address)
@@ -102,7 +101,7 @@ function names(cert: PeerCertificate): string {
 
 /** TLS over the TCP socket; the server certificate checked by hand so that each fault is named. */
 export async function openTls(target: ParsedEndpoint, socket: Socket, tls: DialTls, deadline: number, timeoutMs: number, evidence: string[]): Promise<TLSSocket> {
-  const secure = tlsConnect({socket, servername: isIP(target.host) === 0 ? target.host : undefined, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: false, ALPNProtocols: ['http/1.1']})
+  const secure = tlsConnect({socket, servername: isIP(target.host) === 0 ? target.host : undefined, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: false, checkServerIdentity: () => undefined})
   const ready = new Promise<TLSSocket>((resolve, reject) => {
     secure.once('secureConnect', () => resolve(secure))
     secure.once('error', reject)
@@ -124,7 +123,9 @@ export async function openTls(target: ParsedEndpoint, socket: Socket, tls: DialT
     throw new StageFailure('tls', message, hint)
   }
   const caHint = 'Check --etcd-cafile (FLANNELD_ETCD_CAFILE): it must be the CA that signed the etcd server certificate.'
-  const reason = done.authorizationError === null ? undefined : String(done.authorizationError)
+  // the chain only (checkServerIdentity is ours, below): a string like CERT_HAS_EXPIRED
+  const problem = done.authorizationError as unknown
+  const reason = problem === null || problem === undefined ? undefined : typeof problem === 'string' ? problem : String((problem as NodeJS.ErrnoException).code ?? problem)
   if (reason === 'CERT_HAS_EXPIRED') fail(`server certificate expired on ${day(cert.valid_to)}`, 'Renew the etcd server certificate (its --cert-file).')
   if (reason === 'CERT_NOT_YET_VALID') fail(`server certificate is not valid before ${day(cert.valid_from)}`, 'Check the clocks, or the certificate dates.')
   if (reason !== undefined) fail('server certificate signed by an unknown authority', caHint)
@@ -138,27 +139,47 @@ export interface GatewayAnswer {
   body: string
 }
 
-/** One HTTP request over an opened socket (closed afterwards). */
+/** The body of an HTTP/1.1 response, chunked or not. */
+function responseBody(head: string, rest: Buffer): string {
+  if (!/\r\ntransfer-encoding:\s*chunked/i.test(head)) return rest.toString('utf8')
+  const parts: Buffer[] = []
+  let at = 0
+  for (;;) {
+    const eol = rest.indexOf('\r\n', at)
+    if (eol === -1) break
+    const size = Number.parseInt(rest.subarray(at, eol).toString('latin1'), 16)
+    if (!(size > 0)) break
+    parts.push(rest.subarray(eol + 2, eol + 2 + size))
+    at = eol + 2 + size + 2
+  }
+  return Buffer.concat(parts).toString('utf8')
+}
+
+/**
+ * One HTTP/1.1 request over an opened socket, which is closed afterwards. Written by hand: node's
+ * http client given an already-connected TLS socket (createConnection) hangs up on etcd.
+ */
 export function httpOver(socket: Socket, target: ParsedEndpoint, method: 'GET' | 'POST', path: string, body: unknown, headers: Record<string, string>, deadline: number, timeoutMs: number): Promise<GatewayAnswer> {
-  const text = body === undefined ? undefined : JSON.stringify(body)
-  const req = request({
-    method,
-    path,
-    host: target.host,
-    port: target.port,
-    agent: false,
-    createConnection: () => socket,
-    headers: {...headers, ...(text === undefined ? {} : {'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text))})},
-  })
+  const text = body === undefined ? '' : JSON.stringify(body)
+  const lines = [`${method} ${path} HTTP/1.1`, `host: ${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`, 'connection: close', `content-length: ${Buffer.byteLength(text)}`]
+  if (body !== undefined) lines.push('content-type: application/json')
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`)
   const answered = new Promise<GatewayAnswer>((resolve, reject) => {
-    req.once('error', reject)
-    req.once('response', (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.once('end', () => resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8')}))
-      res.once('error', reject)
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.once('error', reject)
+    socket.once('close', () => {
+      const all = Buffer.concat(chunks)
+      const end = all.indexOf('\r\n\r\n')
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(all.toString('latin1'))
+      if (end === -1 || status === null) {
+        reject(new Error('socket hang up'))
+        return
+      }
+      resolve({status: Number(status[1]), body: responseBody(all.subarray(0, end).toString('latin1'), all.subarray(end + 4))})
     })
+    // write, not end: a half-closed socket makes etcd cancel the request ("context canceled")
+    socket.write(`${lines.join('\r\n')}\r\n\r\n${text}`)
   })
-  req.end(text)
-  return bounded('etcd', answered, deadline, timeoutMs, () => req.destroy()).finally(() => socket.destroy())
+  return bounded('etcd', answered, deadline, timeoutMs, () => socket.destroy()).finally(() => socket.destroy())
 }

@@ -54,20 +54,26 @@ export interface FindConfigOptions {
   timeoutMs: number
 }
 
+/** The first endpoint that answers (all dialled at once, each within the deadline), or undefined. */
+async function firstAnswering(options: FindConfigOptions, deadline: number): Promise<{link: EndpointLink; headers: Record<string, string>} | undefined> {
+  const material = await loadProbeMaterial(options.tls, new Date())
+  const attempts = options.endpoints.map(async (endpoint) => {
+    const link = await linkEndpoint(endpoint, material, deadline, options.timeoutMs)
+    const token = await authenticate(link, options.auth)
+    const headers: Record<string, string> = token === undefined ? {} : {authorization: token}
+    return {link, headers}
+  })
+  return Promise.any(attempts).catch(() => undefined)
+}
+
 export async function findConfigElsewhere(options: FindConfigOptions): Promise<ConfigElsewhere> {
   const deadline = Date.now() + options.timeoutMs
-  const material = await loadProbeMaterial(options.tls, new Date())
   const own = `${options.prefix.replace(/\/+$/, '')}/config`
-  for (const endpoint of options.endpoints) {
-    try {
-      const link = await linkEndpoint(endpoint, material, deadline, options.timeoutMs)
-      const token = await authenticate(link, options.auth)
-      const headers: Record<string, string> = token === undefined ? {} : {authorization: token}
-      const [v2, otherPrefixes] = await Promise.all([v2Config(link, own).catch(() => false), otherConfigPrefixes(link, headers, own).catch(() => [])])
-      return v2 ? {v2Key: own, otherPrefixes} : {otherPrefixes}
-    } catch {
-      // this endpoint does not answer: try the next one
-    }
-  }
-  return {otherPrefixes: []}
+  const found = await firstAnswering(options, deadline)
+  if (found === undefined) return {otherPrefixes: []}
+  const [v2, otherPrefixes] = await Promise.all([
+    v2Config(found.link, own).catch(() => false),
+    otherConfigPrefixes(found.link, found.headers, own).catch(() => [] as string[]),
+  ])
+  return v2 ? {v2Key: own, otherPrefixes} : {otherPrefixes}
 }
