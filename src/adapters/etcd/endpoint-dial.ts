@@ -113,7 +113,7 @@ export async function openTls(target: ParsedEndpoint, socket: Socket, tls: DialT
     secure.destroy()
     if (error instanceof StageFailure) throw error
     const message = (error as Error).message
-    if (/wrong version number|packet length too long/i.test(message)) throw new StageFailure('tls', 'the endpoint does not speak TLS (use http:// for it?)')
+    if (/wrong version number|packet length too long|disconnected before secure TLS connection/i.test(message)) throw new StageFailure('tls', 'the endpoint does not speak TLS (use http:// for it?)')
     throw new StageFailure('tls', `TLS handshake failed: ${message}`)
   }
   const cert = done.getPeerCertificate()
