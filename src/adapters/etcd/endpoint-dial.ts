@@ -77,7 +77,7 @@ export async function openTcp(target: ParsedEndpoint, address: string, deadline:
     return await bounded('tcp', connected, deadline, timeoutMs, () => socket.destroy())
   } catch (error) {
     socket.destroy()
-    if (error instanceof StageFailure) throw new StageFailure('tcp', error.message, 'Nothing answered, not even a refusal: a firewall dropping packets, or an address nobody has? Check --etcd-endpoints (FLANNELD_ETCD_ENDPOINTS).')
+    if (error instanceof StageFailure) throw new StageFailure('tcp', error.message, 'Nothing answered, not even a refusal: a firewall dropping packets, or an address nobody has?')
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ECONNREFUSED') {
       const hint = isLoopback(address)
