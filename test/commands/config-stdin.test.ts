@@ -32,7 +32,7 @@ test(`config set --file - reads stdin on each of ${TRIES} tries (socket and pipe
     const prefix = `/stdin${i}/network`
     const text = `{"Network":"10.${i}.0.0/16","Backend":{"Type":"host-gw"}}`
     const args = ['config', 'set', '--file', '-', '--etcd-endpoints', etcd.endpoint, '--etcd-prefix', prefix]
-    const env = i % 2 === 0 ? {} : {FLANCTL_NO_FAST_PATH: '1'}
+    const env: Record<string, string> = i % 2 === 0 ? {} : {FLANCTL_NO_FAST_PATH: '1'}
     const socket = await runCli(args, {input: `${text}\n`, env})
     if (socket.code !== 0) failures.push(`socket try ${i}: exit ${socket.code}: ${socket.stderr.trim()}`)
     const piped = await shellPipe(text, [...args.slice(0, -1), `${prefix}p`], env)
