@@ -27,7 +27,7 @@ export default defineCommand({
     'subnet-file': {type: 'string', description: 'subnet.env that flanctl up writes and docker-opts reads.', default: DEFAULT_SUBNET_FILE},
     'docker-opts-file': {type: 'string', description: 'The docker options file (docker-opts -d).', default: DEFAULT_DOCKER_OPTS_FILE},
     'docker-opts-key': {type: 'string', description: 'The variable dockerd reads (docker-opts -k).', default: DEFAULT_COMBINED_KEY},
-    dockerd: {type: 'string', description: 'dockerd command line the drop-in runs with the options; "" keeps docker\'s own ExecStart.', default: '/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock'},
+    dockerd: {type: 'string', description: 'dockerd command line the drop-in runs with the options; "" keeps docker\'s own ExecStart.', allowEmpty: true, default: '/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock'},
     'environment-file': {type: 'string', description: 'Optional file of FLANNELD_* variables the unit reads.', default: '/etc/default/flanctl'},
     ...etcdFlags,
   },
