@@ -35,6 +35,9 @@ export function mtuRule(config: NetworkConfig): string {
 /** True when a lease was written for the new config's shape: its backend type, inside its Network, of its SubnetLen. */
 export function leaseHasShape(config: NetworkConfig, lease: Lease): boolean {
   if (leaseBackendType(lease) !== config.backend.type) return false
+  // a lease that publishes its VNI (vxlan's BackendData) was written for that VNI
+  const published = (lease.attrs.backendData as {VNI?: unknown} | null | undefined)?.VNI
+  if (typeof published === 'number' && config.backend.vni > 0 && published !== config.backend.vni) return false
   if (config.network === undefined) return true
   return lease.subnet.prefixLen === config.subnetLen && ip4NetContainsNet(config.network, lease.subnet)
 }
