@@ -1,5 +1,8 @@
 // What the lab's etcd holds now, read with etcdctl: the network config (an operator may have
 // switched the backend since `lab up`) and each lease's backend type, by public IP.
+import {decodeNetworkConfig} from '../backends/network-config.js'
+import {formatIp4Net} from '../core/ip4.js'
+import {UNNAMED_BACKEND} from '../core/types.js'
 import type {LabState} from './lab-state.js'
 import {etcdctl} from './lab-etcdctl.js'
 import {readLabLeases} from './lab-leases.js'
@@ -14,18 +17,12 @@ export interface LabLiveConfig {
   changedSinceUp: string[]
 }
 
-/** flannel's reading of the fields the lab shows; a config without Backend means udp. */
+/** The fields as flannel reads them (flanctl's own decoder: defaults filled in). */
 function fields(text: string): Pick<LabLiveConfig, 'backend' | 'network' | 'subnetLen'> {
-  try {
-    const doc = JSON.parse(text) as {Network?: unknown; SubnetLen?: unknown; Backend?: {Type?: unknown}}
-    return {
-      backend: typeof doc.Backend?.Type === 'string' ? doc.Backend.Type : 'udp',
-      network: typeof doc.Network === 'string' ? doc.Network : null,
-      subnetLen: typeof doc.SubnetLen === 'number' ? doc.SubnetLen : 24,
-    }
-  } catch {
-    return {backend: null, network: null, subnetLen: null}
-  }
+  const decoded = decodeNetworkConfig(text, 'the lab config')
+  if (!decoded.ok) return {backend: null, network: null, subnetLen: null}
+  const config = decoded.value
+  return {backend: config.backend.type, network: config.network === undefined ? null : formatIp4Net(config.network), subnetLen: config.subnetLen}
 }
 
 export async function readLiveConfig(state: LabState): Promise<LabLiveConfig> {
@@ -41,8 +38,8 @@ export async function readLiveConfig(state: LabState): Promise<LabLiveConfig> {
   return {text, ...live, changedSinceUp}
 }
 
-/** Each lease's BackendType (udp when it names none), by the lease's PublicIP. */
+/** Each lease's BackendType (UNNAMED_BACKEND when it names none), by the lease's PublicIP. */
 export async function leaseBackends(state: LabState): Promise<Map<string, string>> {
   const leases = await readLabLeases(state).catch(() => [])
-  return new Map(leases.map((lease) => [lease.publicIp, lease.backendType ?? 'udp']))
+  return new Map(leases.map((lease) => [lease.publicIp, lease.backendType ?? UNNAMED_BACKEND]))
 }
