@@ -83,6 +83,9 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
     throw new FlanctlError('E_USAGE', 'flanctl lab needs root (it creates network namespaces)', {hint: 'Run it with sudo.'})
   }
   const agent = options.agent ?? 'flanctl'
+  if (agent === 'manual' && options.backend === 'udp') {
+    throw new FlanctlError('E_USAGE', '--agent manual --backend udp: the lab programs hosts by hand with ip commands, and udp needs a relay process', {hint: 'Use --agent flanctl with --backend udp.'})
+  }
   const network = options.network ?? DEFAULT_NETWORK
   const subnetLen = options.subnetLen ?? DEFAULT_SUBNET_LEN
   const overlay = parseCidr(network)
@@ -129,6 +132,8 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   await Promise.all(state.hosts.map((host) => completeHost(state, host)))
   await resyncManualHosts(state)
   const convergence = await waitConverged(state, options.convergeTimeoutMs ?? 20_000)
-  const matrix = options.ping === false ? undefined : await pingMatrix(pingEndpoints(state), {concurrency: options.pingConcurrency})
+  // udp's convergence cannot see the relays' tables: a first ping may beat them
+  const attempts = options.backend === 'udp' ? 5 : undefined
+  const matrix = options.ping === false ? undefined : await pingMatrix(pingEndpoints(state), {concurrency: options.pingConcurrency, attempts})
   return {...summary(state, stateFile(state.name)), converged: convergence.converged, missingRoutes: convergence.missing, matrix}
 }

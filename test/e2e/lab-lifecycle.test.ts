@@ -100,7 +100,7 @@ describe('e2e: flanctl lab commands', () => {
     const badName = await flanctl('lab', 'up', '--name', 'Bad_Name', '--json')
     assert.equal(badName.exitCode, 2)
     assert.equal(JSON.parse(badName.stdout).error.code, 'E_USAGE')
-    const badBackend = await flanctl('lab', 'up', '--backend', 'udp')
+    const badBackend = await flanctl('lab', 'up', '--backend', 'wireguard')
     assert.equal(badBackend.exitCode, 2)
     const badUnderlay = await flanctl('lab', 'up', '--underlay', '203.0.113.0/28', '--hosts', '5', '--json')
     assert.equal(badUnderlay.exitCode, 2)
