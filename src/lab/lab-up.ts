@@ -32,6 +32,8 @@ export interface LabUpOptions {
   underlay?: string
   network?: string
   subnetLen?: number
+  /** more keys of the config's Backend object, e.g. {Port: 7890} */
+  backendOptions?: Record<string, unknown>
   /** run the ping matrix at the end (default true) */
   ping?: boolean
   pingConcurrency?: number
@@ -44,8 +46,8 @@ export interface LabUpOptions {
 }
 
 /** The config text flannel reads from <prefix>/config. */
-function labNetworkConfig(network: string, subnetLen: number, backend: LabBackend): string {
-  return JSON.stringify({Network: network, SubnetLen: subnetLen, Backend: {Type: backend}})
+function labNetworkConfig(network: string, subnetLen: number, backend: LabBackend, backendOptions: Record<string, unknown> = {}): string {
+  return JSON.stringify({Network: network, SubnetLen: subnetLen, Backend: {Type: backend, ...backendOptions}})
 }
 
 export function labDirPrefix(name: string): string {
@@ -122,7 +124,7 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   writeState(state)
   await waitEtcdHealthy(state, members)
   log(`etcd ${state.etcdEndpoints.join(',')} (data in ${dir})`)
-  await etcdctl(state, ['put', `${state.etcdPrefix}/config`, labNetworkConfig(network, subnetLen, options.backend)])
+  await etcdctl(state, ['put', `${state.etcdPrefix}/config`, labNetworkConfig(network, subnetLen, options.backend, options.backendOptions)])
 
   for (let i = 1; i <= options.hosts; i++) {
     const host = newHostRecord(state, i, agent)
