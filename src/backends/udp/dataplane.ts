@@ -27,7 +27,11 @@ const peerKey = (p: {subnet: Ip4Net}): string => `${p.subnet.ip}/${p.subnet.pref
 
 export function udpIproute2Dataplane(options: UdpDataplaneOptions, netns?: string): Dataplane {
   const {device, network, relay} = options
-  const ip = createIproute2Dataplane([iproute2UdpDevice(device), iproute2DeviceRoutes(device, network)], netns)
+  return udpDataplane(createIproute2Dataplane([iproute2UdpDevice(device), iproute2DeviceRoutes(device, network)], netns), relay)
+}
+
+/** `ip`: the port of flannel0's attributes and route (iproute2; a fake in engine tests). */
+export function udpDataplane(ip: Dataplane, relay: RelayAccess): Dataplane {
   const isRelayOp = (op: Op): op is Op<RelayPeerEntry> => op.entry.kind === relayPeerKind.name
 
   const relayEntries = (): RelayPeerEntry[] =>
