@@ -24,7 +24,8 @@ export interface ThroughputResult {
   ratioMax: number
 }
 
-async function iperf(lab: LabUpResult, seconds: number): Promise<number> {
+/** One iperf3 TCP stream from the first host's container to the second's; Gbit/s received. */
+export async function iperf(lab: LabUpResult, seconds: number): Promise<number> {
   const [client, server] = lab.hosts
   const port = '5201'
   const serverProcess = spawn('ip', ['netns', 'exec', server!.container.netns, 'iperf3', '-s', '-1', '-p', port], {stdio: 'ignore'})
