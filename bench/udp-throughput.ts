@@ -16,23 +16,13 @@ import {loadState, writeState} from '../src/lab/lab-state.js'
 import {numberToIp4, parseCidr, type LabUpResult} from '../src/lab/index.js'
 import {benchLabName, withLab} from './lib/lab-session.js'
 import {median, round} from './lib/stats.js'
-import {iperf} from './throughput.js'
+import {iperf, pairedThroughput, type PairedThroughput} from './throughput.js'
 
 const C_SOURCE = fileURLToPath(new URL('./udp-relay-c/flannel-udp-relay.c', import.meta.url))
 const PORT = 8285
 const MTU = 1472
 
-export interface UdpThroughputResult {
-  seconds: number
-  rounds: number
-  flanctlGbps: number[]
-  referenceGbps: number[]
-  flanctlMedianGbps: number
-  referenceMedianGbps: number
-  pairRatios: number[]
-  ratio: number
-  ratioMin: number
-  ratioMax: number
+export interface UdpThroughputResult extends PairedThroughput {
   /** ping -c 50 -i 0.02 container to container: each round's median RTT */
   flanctlRttMs: number[]
   referenceRttMs: number[]
@@ -117,18 +107,8 @@ export async function udpThroughputBench(options: {seconds?: number; rounds?: nu
           await iperf(flanctlLab, 1)
           const gbps = await alternate((lab) => iperf(lab, seconds))
           const rtt = await alternate(pingRtt)
-          const pairRatios = gbps.flanctl.map((v, i) => v / gbps.reference[i]!)
           return {
-            seconds,
-            rounds,
-            flanctlGbps: gbps.flanctl.map((v) => round(v, 3)),
-            referenceGbps: gbps.reference.map((v) => round(v, 3)),
-            flanctlMedianGbps: round(median(gbps.flanctl), 3),
-            referenceMedianGbps: round(median(gbps.reference), 3),
-            pairRatios: pairRatios.map((v) => round(v, 3)),
-            ratio: round(median(pairRatios), 3),
-            ratioMin: round(Math.min(...pairRatios), 3),
-            ratioMax: round(Math.max(...pairRatios), 3),
+            ...pairedThroughput(seconds, gbps.flanctl, gbps.reference),
             flanctlRttMs: rtt.flanctl.map((v) => round(v, 3)),
             referenceRttMs: rtt.reference.map((v) => round(v, 3)),
             flanctlMedianRttMs: round(median(rtt.flanctl), 3),
