@@ -42,7 +42,7 @@ export function fakeRelays(): FakeRelays {
         stop: async () => {
           relay.stopped = true
           end(undefined)
-          return undefined
+          return {tunPackets: 3, udpPackets: 2, noRoute: 1, dropped: 0}
         },
       }
       relays.started.push(relay)

@@ -6,7 +6,7 @@
 import {afterFailure, backoff} from '../../core/backoff.js'
 import type {BackendRunContext} from '../backend-module.js'
 import type {RelayAccess} from './dataplane.js'
-import type {RelayLoopOptions} from './relay/relay-loop.js'
+import type {RelayLoopOptions, RelayStats} from './relay/relay-loop.js'
 import type {UdpRelay} from './relay/relay.js'
 
 export const RELAY_RESTART_BACKOFF = {initialMs: 1000, maxMs: 30_000, factor: 2}
@@ -23,11 +23,10 @@ export function createRelayKeeper(startRelay: (options: RelayLoopOptions) => Pro
   let relay: UdpRelay | undefined
   let stopped = false
 
-  const stop = async (): Promise<UdpRelay | undefined> => {
+  const stop = async (): Promise<RelayStats | undefined> => {
     const running = relay
     relay = undefined
-    if (running !== undefined) await running.stop()
-    return running
+    return running === undefined ? undefined : running.stop()
   }
 
   return {
@@ -64,6 +63,9 @@ export function createRelayKeeper(startRelay: (options: RelayLoopOptions) => Pro
           }
         }
       }
+      // the agent stops: so does the relay, and flannel0 with it; its counters say what it carried
+      const stats = await stop().catch(() => undefined)
+      if (stats !== undefined) log.info('udp relay stopped', {...stats, note: 'flannel0 removed with it'})
     },
     async stop() {
       stopped = true
