@@ -33,6 +33,12 @@ const SO_RCVBUFFORCE = 33
 const SO_SNDBUFFORCE = 32
 const MSG_DONTWAIT = 0x40
 const MSG_TRUNC = 0x20
+const SOL_UDP = 17
+const UDP_SEGMENT = 103
+const UDP_GRO = 104
+const EIO = 5
+const EINVAL = 22
+const EOPNOTSUPP = 95
 const EFD_NONBLOCK = 0x800
 const EFD_CLOEXEC = 0x80000
 const CLONE_NEWNET = 0x40000000
@@ -51,10 +57,18 @@ const SLOT = 65536
 const MMSGHDR = 64
 const IOVEC = 16
 const SOCKADDR_IN = 16
+/** room for one cmsg carrying an int (CMSG_SPACE(4) is 24), rounded up */
+const CMSG_SLOT = 32
+const CMSG_SPACE_INT = 24
+/** one GSO send stays under the 64 KiB IP datagram */
+const GSO_MAX_BYTES = 65000
+const GSO_MAX_SEGMENTS = 64
 /** the receive buffer that keeps up under load (the default 208 KiB overflows) */
 export const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024
 /** poll's timeout: the longest a stop can go unseen if the eventfd write were lost */
 const POLL_TIMEOUT_MS = 500
+/** full batches moved between two polls */
+const MAX_ROUNDS = 16
 
 export interface RelayLoopOptions {
   /** the external interface's address the socket binds to (flannel binds there), unsigned 32-bit */
@@ -96,9 +110,11 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
   const CONTROL = 256
   const TX_MSGS = CONTROL
   const TX_IOV = TX_MSGS + BATCH * MMSGHDR
-  const RX_MSGS = TX_IOV + BATCH * IOVEC
+  const TX_CTRL = TX_IOV + BATCH * IOVEC
+  const RX_MSGS = TX_CTRL + BATCH * CMSG_SLOT
   const RX_IOV = RX_MSGS + BATCH * MMSGHDR
-  const TX_SLOTS = RX_IOV + BATCH * IOVEC
+  const RX_CTRL = RX_IOV + BATCH * IOVEC
+  const TX_SLOTS = RX_CTRL + BATCH * CMSG_SLOT
   const RX_SLOTS = TX_SLOTS + BATCH * SLOT
   const SIZE = RX_SLOTS + BATCH * SLOT
   const block = libc.malloc(SIZE)
@@ -139,6 +155,9 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
     for (const [force, plain] of [[SO_RCVBUFFORCE, SO_RCVBUF], [SO_SNDBUFFORCE, SO_SNDBUF]]) {
       if (libc.setsockopt(sock, SOL_SOCKET, force, base + INT_VALUE, 4) !== 0) libc.setsockopt(sock, SOL_SOCKET, plain, base + INT_VALUE, 4)
     }
+    // UDP GRO: a burst of datagrams from one peer arrives as one buffer (split again below)
+    mem.setInt32(INT_VALUE, 1, true)
+    const gro = libc.setsockopt(sock, SOL_UDP, UDP_GRO, base + INT_VALUE, 4) === 0
     writeSockaddr(mem, BIND_ADDR, options.bindIp, options.port)
     if (libc.bind(sock, base + BIND_ADDR, SOCKADDR_IN) !== 0) fail(`bind udp ${formatIp(options.bindIp)}:${options.port}`)
 
@@ -150,7 +169,7 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
       mem.setInt32(POLLFDS + i * 8, fd, true)
       mem.setInt16(POLLFDS + i * 8 + 4, POLLIN, true)
     }
-    // the fixed parts of every mmsghdr: one iovec each, pointing at its slot
+    // every slot has its iovec; an rx message has one, a tx message the run of them it sends
     for (let i = 0; i < BATCH; i++) {
       for (const [msgs, iov, slots] of [[TX_MSGS, TX_IOV, TX_SLOTS], [RX_MSGS, RX_IOV, RX_SLOTS]]) {
         const m = msgs + i * MMSGHDR
@@ -160,13 +179,32 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
         mem.setBigUint64(iov + i * IOVEC, BigInt(base + slots + i * SLOT), true)
         mem.setBigUint64(iov + i * IOVEC + 8, BigInt(SLOT), true)
       }
+      const rx = RX_MSGS + i * MMSGHDR
+      if (gro) mem.setBigUint64(rx + 32, BigInt(base + RX_CTRL + i * CMSG_SLOT), true) // msg_control
+      // a tx message's cmsg: UDP_SEGMENT with the segment size (filled per send)
+      const c = TX_CTRL + i * CMSG_SLOT
+      mem.setBigUint64(c, 18n, true) // cmsg_len = CMSG_LEN(sizeof(uint16_t))
+      mem.setInt32(c + 8, SOL_UDP, true)
+      mem.setInt32(c + 12, UDP_SEGMENT, true)
     }
+    // rx: how long each message's control buffer is (the kernel shortens it per datagram)
+    const resetRxControl = (count: number): void => {
+      if (gro) for (let i = 0; i < count; i++) mem.setUint32(RX_MSGS + i * MMSGHDR + 40, CMSG_SPACE_INT, true)
+    }
+    resetRxControl(BATCH)
 
     const stats: RelayStats = {tunPackets: 0, udpPackets: 0, noRoute: 0, dropped: 0}
     let table: PeerTable = createPeerTable([])
     let peerBlock: unknown
     let peerBase = 0
     let stopping = false
+    // UDP GSO: a run of same-sized packets to one peer leaves in one send, the kernel cuts it
+    // into one datagram per packet (the wire is the same); off for good if the kernel refuses it
+    let gso = true
+    const peerOf = new Int32Array(BATCH)
+    const lengthOf = new Int32Array(BATCH)
+    /** packets in each tx message */
+    const segmentsOf = new Int32Array(BATCH)
 
     const drainWake = (): void => {
       libc.read(wake, base + EVENT_VALUE, 8)
@@ -190,8 +228,11 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
           libc.poll(base + POLLFDS + 24, 1, 100)
           continue
         }
-        // one bad datagram (e.g. EMSGSIZE, no route to a PublicIP): skip it
-        stats.dropped++
+        const segments = segmentsOf[from]!
+        // the kernel or the device does not do UDP GSO: packets one by one from now on
+        if (segments > 1 && (errno === EIO || errno === EINVAL || errno === EOPNOTSUPP || errno === 524)) gso = false
+        // one bad message (e.g. EMSGSIZE, no route to a PublicIP): its packets are dropped
+        stats.dropped += segments
         from++
       }
     }
@@ -215,17 +256,54 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
           stats.noRoute++
           continue
         }
-        const m = TX_MSGS + count * MMSGHDR
+        // slot `count` was just read into: its iov_len (high half stays 0)
+        mem.setUint32(TX_IOV + count * IOVEC + 8, n, true)
+        peerOf[count] = peer
+        lengthOf[count] = n
+        count++
+      }
+      if (count === 0) return false
+      // messages: runs of packets to one peer, all of the first one's size but the last (GSO's rule)
+      let messages = 0
+      for (let first = 0; first < count; ) {
+        const peer = peerOf[first]!
+        const size = lengthOf[first]!
+        let end = first + 1
+        let bytes = size
+        if (gso) {
+          while (end < count && peerOf[end] === peer && end - first < GSO_MAX_SEGMENTS && bytes + lengthOf[end]! <= GSO_MAX_BYTES && lengthOf[end]! <= size) {
+            bytes += lengthOf[end]!
+            end++
+            if (lengthOf[end - 1]! < size) break
+          }
+        }
+        const m = TX_MSGS + messages * MMSGHDR
         // 64-bit fields as two 32-bit halves: no BigInt per packet
         const name = peerBase + peer * SOCKADDR_IN
         mem.setUint32(m, name >>> 0, true) // msg_name
         mem.setUint32(m + 4, Math.floor(name / 0x100000000), true)
         mem.setUint32(m + 8, SOCKADDR_IN, true) // msg_namelen
-        // the slot for message `count` is the one just read into; its iov_len (high half stays 0)
-        mem.setUint32(TX_IOV + count * IOVEC + 8, n, true)
-        count++
+        const iov = base + TX_IOV + first * IOVEC
+        mem.setUint32(m + 16, iov >>> 0, true) // msg_iov
+        mem.setUint32(m + 20, Math.floor(iov / 0x100000000), true)
+        mem.setUint32(m + 24, end - first, true) // msg_iovlen
+        if (end - first > 1) {
+          const c = TX_CTRL + messages * CMSG_SLOT
+          mem.setUint16(c + 16, size, true)
+          const control = base + c
+          mem.setUint32(m + 32, control >>> 0, true) // msg_control
+          mem.setUint32(m + 36, Math.floor(control / 0x100000000), true)
+          mem.setUint32(m + 40, CMSG_SPACE_INT, true) // msg_controllen
+        } else {
+          mem.setUint32(m + 32, 0, true)
+          mem.setUint32(m + 36, 0, true)
+          mem.setUint32(m + 40, 0, true)
+        }
+        segmentsOf[messages] = end - first
+        messages++
+        first = end
       }
-      if (count > 0) sendBatch(count)
+      sendBatch(messages)
       return count === BATCH
     }
 
@@ -236,15 +314,26 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
       if (got < 0) return false
       for (let i = 0; i < got; i++) {
         const m = RX_MSGS + i * MMSGHDR
-        stats.udpPackets++
         const length = mem.getUint32(m + 56, true)
         if ((mem.getInt32(m + 48, true) & MSG_TRUNC) !== 0 || length < 20) {
+          stats.udpPackets++
           stats.dropped++
           continue
         }
-        // a full TUN queue drops the packet, as the kernel does for any device
-        if (libc.write(tun, base + RX_SLOTS + i * SLOT, length) < 0) stats.dropped++
+        // GRO: datagrams of `segment` bytes each (the last may be shorter), one packet each
+        let segment = length
+        if (gro && mem.getUint32(m + 40, true) >= 20) {
+          const c = RX_CTRL + i * CMSG_SLOT
+          if (mem.getInt32(c + 8, true) === SOL_UDP && mem.getInt32(c + 12, true) === UDP_GRO) segment = mem.getInt32(c + 16, true) || length
+        }
+        const slot = base + RX_SLOTS + i * SLOT
+        for (let offset = 0; offset < length; offset += segment) {
+          stats.udpPackets++
+          // a full TUN queue drops the packet, as the kernel does for any device
+          if (libc.write(tun, slot + offset, Math.min(segment, length - offset)) < 0) stats.dropped++
+        }
       }
+      resetRxControl(got)
       return got === BATCH
     }
 
@@ -281,9 +370,10 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
             // an ICMP error queued on the socket (a peer's port unreachable): recvmmsg clears it
             fromUdp()
           }
-          // both directions in turns, so neither starves the other under load
+          // both directions in turns, so neither starves the other under load; back to poll after
+          // a few full rounds, so that a command (the eventfd) is never starved either
           let more = true
-          while (more && !stopping) {
+          for (let round = 0; more && round < MAX_ROUNDS; round++) {
             more = false
             if ((tunEvents & POLLIN) !== 0 && fromTun()) more = true
             if ((sockEvents & POLLIN) !== 0 && fromUdp()) more = true
