@@ -5,61 +5,28 @@
 //
 // How it is fast enough from JavaScript: every call goes through koffi with raw addresses into one
 // malloc'd block laid out once (poll fds, mmsghdr/iovec arrays, packet slots), the fds are
-// non-blocking, TUN reads are batched (up to BATCH packets, then one sendmmsg), and datagrams are
-// received with recvmmsg. poll() has a timeout and an eventfd the agent writes to, so commands
+// non-blocking, TUN reads are batched (up to BATCH packets, then one sendmmsg, runs of same-sized
+// packets to one peer as one UDP GSO message each: the kernel cuts it into one datagram per
+// packet), and datagrams are received with recvmmsg and UDP GRO (a burst as one buffer, written
+// back to the TUN one packet at a time). poll() has a timeout and an eventfd the agent writes to, so commands
 // (new peer table, stop) are seen at once and the thread never blocks the process from exiting.
 // A packet for a destination no peer holds is dropped and counted (flannel answers ICMP "network
 // unreachable"; the count is in the relay's stats).
 // Layouts are Linux LP64's (x86_64, arm64).
 import type {Libc} from './libc.js'
-import {createPeerTable, type PeerTable, type RelayPeer} from './peer-table.js'
-
+import {formatIp4} from '../../../core/ip4.js'
 import {TUN_DEVICE} from '../constants.js'
-
-const O_RDWR = 0x2
-const O_NONBLOCK = 0x800
-const O_CLOEXEC = 0x80000
-const TUNSETIFF = 0x400454ca
-const IFF_TUN = 0x0001
-const IFF_NO_PI = 0x1000
-const AF_INET = 2
-const SOCK_DGRAM = 2
-const SOCK_NONBLOCK = 0x800
-const SOCK_CLOEXEC = 0x80000
-const SOL_SOCKET = 1
-const SO_SNDBUF = 7
-const SO_RCVBUF = 8
-const SO_RCVBUFFORCE = 33
-const SO_SNDBUFFORCE = 32
-const MSG_DONTWAIT = 0x40
-const MSG_TRUNC = 0x20
-const SOL_UDP = 17
-const UDP_SEGMENT = 103
-const UDP_GRO = 104
-const EIO = 5
-const EINVAL = 22
-const EOPNOTSUPP = 95
-const EFD_NONBLOCK = 0x800
-const EFD_CLOEXEC = 0x80000
-const CLONE_NEWNET = 0x40000000
-const POLLIN = 0x1
-const POLLOUT = 0x4
-const POLLERR = 0x8
-const POLLHUP = 0x10
-const POLLNVAL = 0x20
-const EAGAIN = 11
-const EINTR = 4
+import {
+  AF_INET, CLONE_NEWNET, CMSG_SPACE_INT, EAGAIN, EFD_CLOEXEC, EFD_NONBLOCK, EINTR, EINVAL, EIO, ENOTSUPP, EOPNOTSUPP, IFF_NO_PI, IFF_TUN, IOVEC, MMSGHDR, MSG_DONTWAIT, MSG_TRUNC, O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, SOCKADDR_IN, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOL_SOCKET, SOL_UDP, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, TUNSETIFF, UDP_GRO, UDP_SEGMENT, writeSockaddr,
+} from './linux-abi.js'
+import {createPeerTable, type PeerTable, type RelayPeer} from './peer-table.js'
 
 /** packets per batch, each direction */
 const BATCH = 64
 /** one slot per packet: the largest IPv4 datagram */
 const SLOT = 65536
-const MMSGHDR = 64
-const IOVEC = 16
-const SOCKADDR_IN = 16
-/** room for one cmsg carrying an int (CMSG_SPACE(4) is 24), rounded up */
+/** room for one cmsg carrying an int, rounded up */
 const CMSG_SLOT = 32
-const CMSG_SPACE_INT = 24
 /** one GSO send stays under the 64 KiB IP datagram */
 const GSO_MAX_BYTES = 65000
 const GSO_MAX_SEGMENTS = 64
@@ -159,7 +126,7 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
     mem.setInt32(INT_VALUE, 1, true)
     const gro = libc.setsockopt(sock, SOL_UDP, UDP_GRO, base + INT_VALUE, 4) === 0
     writeSockaddr(mem, BIND_ADDR, options.bindIp, options.port)
-    if (libc.bind(sock, base + BIND_ADDR, SOCKADDR_IN) !== 0) fail(`bind udp ${formatIp(options.bindIp)}:${options.port}`)
+    if (libc.bind(sock, base + BIND_ADDR, SOCKADDR_IN) !== 0) fail(`bind udp ${formatIp4(options.bindIp)}:${options.port}`)
 
     const wake = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)
     if (wake < 0) fail('eventfd')
@@ -230,7 +197,7 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
         }
         const segments = segmentsOf[from]!
         // the kernel or the device does not do UDP GSO: packets one by one from now on
-        if (segments > 1 && (errno === EIO || errno === EINVAL || errno === EOPNOTSUPP || errno === 524)) gso = false
+        if (segments > 1 && (errno === EIO || errno === EINVAL || errno === EOPNOTSUPP || errno === ENOTSUPP)) gso = false
         // one bad message (e.g. EMSGSIZE, no route to a PublicIP): its packets are dropped
         stats.dropped += segments
         from++
@@ -399,15 +366,4 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
     libc.free(block)
     throw error
   }
-}
-
-function writeSockaddr(view: DataView, offset: number, ip: number, port: number): void {
-  view.setUint16(offset, AF_INET, true)
-  view.setUint16(offset + 2, port, false)
-  view.setUint32(offset + 4, ip, false)
-  view.setBigUint64(offset + 8, 0n, true)
-}
-
-function formatIp(ip: number): string {
-  return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join('.')
 }
