@@ -207,11 +207,21 @@ describe('e2e udp: 3 flanctl hosts, the seeds\' udp config with Port 7890', () =
     await etcdctl(s, ['del', key])
   })
 
-  it('a relay that fails (flannel0 deleted) is logged, restarted by the agent, and traffic comes back', async () => {
+  it('a relay that fails (flannel0 deleted) is logged, /readyz answers 503 until the agent has restarted it, and traffic comes back', async () => {
     const s = state(name)
     const h1 = host(s, 'h1')
     await runCommand('ip', ['-n', h1.netns, 'link', 'del', 'flannel0'])
-    await waitFor('h1 logs the relay failure', async () => (await logOf(h1)).includes('udp relay failed'), 15_000)
+    // a TAP device squats the name (the restart is 1 s away): TUNSETIFF fails until it goes
+    await runCommand('ip', ['-n', h1.netns, 'tuntap', 'add', 'flannel0', 'mode', 'tap'])
+    try {
+      await waitFor('h1 logs the relay failure', async () => (await logOf(h1)).includes('udp relay failed'), 15_000)
+      await waitFor('h1 logs a failed restart', async () => (await logOf(h1)).includes('udp relay restart failed'), 15_000)
+      assert.equal(await httpStatus(h1.netns, '/readyz'), '503', 'not ready while the relay is down')
+      assert.equal(await httpStatus(h1.netns, '/healthz'), '200', 'alive all the same')
+    } finally {
+      // the squatter goes, also when an assertion failed, so the next tests find h1 whole
+      await runCommand('ip', ['-n', h1.netns, 'tuntap', 'del', 'flannel0', 'mode', 'tap'])
+    }
     await waitFor('h1 restarts its relay', async () => (await logOf(h1)).includes('udp relay restarted'), 30_000)
     await waitFor('flannel0 has its attributes again', async () => (await flannel0(h1.netns))?.addresses.includes(`${numberToIp4(parseCidr(h1.subnet!)!.ip)}/32`), 15_000)
     await waitFor('h1 is ready again', async () => (await httpStatus(h1.netns, '/readyz')) === '200', 15_000)
