@@ -55,14 +55,14 @@ export interface RelayStats {
 }
 
 export interface RelayLoop {
-  /** the eventfd the agent writes to, to wake poll() */
+  /** the eventfd the agent writes to, to wake poll(); once `run` has been told it, the agent closes it (after the thread has ended, so the number is never another file's while the agent may still write to it) */
   readonly wakeFd: number
   readonly stats: RelayStats
   setPeers(peers: readonly RelayPeer[]): void
   /** moves packets until the agent writes to wakeFd (commands wait) or stop(); throws when the TUN or the socket fails */
   runUntilWoken(): void
   stop(): void
-  /** closes the fds: the TUN device goes away */
+  /** closes the TUN (the device goes away) and the socket; the eventfd is the agent's to close */
   close(): void
 }
 
@@ -355,6 +355,7 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
         stopping = true
       },
       close() {
+        fds.splice(fds.indexOf(wake), 1)
         closeAll()
         if (peerBlock !== undefined) libc.free(peerBlock)
         peerBlock = undefined

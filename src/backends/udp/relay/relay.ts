@@ -1,7 +1,7 @@
 // The agent's side of the udp relay: starts the worker thread (the packet loop never runs on the
 // agent's event loop), hands it peer tables and waits for them to take effect, stops it. A relay
 // whose worker ends on its own says so through `ended` (the supervisor restarts it).
-import {writeSync} from 'node:fs'
+import {closeSync, writeSync} from 'node:fs'
 import {MessageChannel, Worker} from 'node:worker_threads'
 import type {RelayLoopOptions, RelayStats} from './relay-loop.js'
 import type {RelayCommand, RelayReport} from './relay-messages.js'
@@ -58,6 +58,8 @@ export function startUdpRelay(options: RelayLoopOptions): Promise<UdpRelay> {
     worker.on('exit', (code) => {
       exited = true
       port.close()
+      // the worker leaves the eventfd open: closed here, after the last write to it can happen
+      if (wakeFd >= 0) closeSync(wakeFd)
       const reason = stopping && failure === undefined ? undefined : failure ?? new Error(`the relay's worker exited with code ${code}`)
       for (const wait of waiting.values()) wait.reject(reason ?? new Error('the relay stopped'))
       waiting.clear()
