@@ -6,7 +6,8 @@
 import {afterFailure, backoff} from '../../core/backoff.js'
 import type {BackendRunContext} from '../backend-module.js'
 import type {RelayAccess} from './dataplane.js'
-import type {RelayLoopOptions, RelayStats} from './relay/relay-loop.js'
+import type {RelayLoopOptions} from './relay/relay-fds.js'
+import type {RelayStats} from './relay/relay-loop.js'
 import type {UdpRelay} from './relay/relay.js'
 
 export const RELAY_RESTART_BACKOFF = {initialMs: 1000, maxMs: 30_000, factor: 2}

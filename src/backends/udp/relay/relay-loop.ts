@@ -1,4 +1,4 @@
-// flannel's udp relay, in a worker thread: TUN flannel0 (IFF_TUN | IFF_NO_PI) and one UDP socket
+// flannel's udp relay, in a worker thread: TUN flannel0 and one UDP socket (relay-fds.ts opens them)
 // on the external address and Port. Every IP packet read from the TUN goes whole, as one
 // datagram, to the PublicIP:Port of the peer whose subnet holds its destination (longest prefix);
 // every datagram received is written to the TUN. No extra header.
@@ -14,12 +14,12 @@
 // unreachable"; the count is in the relay's stats).
 // Layouts are Linux LP64's (x86_64, arm64).
 import type {Libc} from './libc.js'
-import {formatIp4} from '../../../core/ip4.js'
 import {TUN_DEVICE} from '../constants.js'
 import {
-  AF_INET, CLONE_NEWNET, CMSG_SPACE_INT, EAGAIN, EFD_CLOEXEC, EFD_NONBLOCK, EINTR, EINVAL, EIO, ENOTSUPP, EOPNOTSUPP, IFF_NO_PI, IFF_TUN, IOVEC, MMSGHDR, MSG_DONTWAIT, MSG_TRUNC, O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, SOCKADDR_IN, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOL_SOCKET, SOL_UDP, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, TUNSETIFF, UDP_GRO, UDP_SEGMENT, writeSockaddr,
+  CMSG_SPACE_INT, EAGAIN, EINTR, EINVAL, EIO, ENOTSUPP, EOPNOTSUPP, IOVEC, MMSGHDR, MSG_DONTWAIT, MSG_TRUNC, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, SOCKADDR_IN, SOL_UDP, UDP_GRO, UDP_SEGMENT, writeSockaddr,
 } from './linux-abi.js'
 import {createPeerTable, type PeerTable, type RelayPeer} from './peer-table.js'
+import {failWithErrno, openRelayFds, type RelayFds, type RelayLoopOptions} from './relay-fds.js'
 
 /** packets per batch, each direction */
 const BATCH = 64
@@ -30,20 +30,11 @@ const CMSG_SLOT = 32
 /** one GSO send stays under the 64 KiB IP datagram */
 const GSO_MAX_BYTES = 65000
 const GSO_MAX_SEGMENTS = 64
-/** the receive buffer that keeps up under load (the default 208 KiB overflows) */
-export const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024
 /** poll's timeout: the longest a stop can go unseen if the eventfd write were lost */
 const POLL_TIMEOUT_MS = 500
 /** full batches moved between two polls */
 const MAX_ROUNDS = 16
 
-export interface RelayLoopOptions {
-  /** the external interface's address the socket binds to (flannel binds there), unsigned 32-bit */
-  bindIp: number
-  port: number
-  /** join this network namespace first (tests; the agent already runs in its own) */
-  netnsPath?: string
-}
 
 export interface RelayStats {
   tunPackets: number
@@ -68,10 +59,7 @@ export interface RelayLoop {
 
 export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop {
   if (process.arch !== 'x64' && process.arch !== 'arm64') throw new Error(`the udp relay knows the Linux struct layouts of x64 and arm64, not ${process.arch}`)
-  const fail = (what: string): never => {
-    const errno = libc.errno()
-    throw new Error(`${what}: ${libc.strerror(errno)} (errno ${errno})`)
-  }
+  const fail = (what: string): never => failWithErrno(libc, what)
 
   // one block: control area, then tx (TUN -> UDP) and rx (UDP -> TUN) batches
   const CONTROL = 256
@@ -88,50 +76,21 @@ export function openRelayLoop(libc: Libc, options: RelayLoopOptions): RelayLoop 
   const base = libc.address(block)
   const mem = new DataView(libc.view(block, SIZE))
   const POLLFDS = 0
-  const IFREQ = 64
-  const INT_VALUE = 128
-  const BIND_ADDR = 144
   const EVENT_VALUE = 176
 
-  const fds: number[] = []
+  let opened: RelayFds
+  try {
+    opened = openRelayFds(libc, options)
+  } catch (error) {
+    libc.free(block)
+    throw error
+  }
+  const {tun, sock, wake, gro} = opened
+  const fds = [tun, sock, wake]
   const closeAll = (): void => {
     for (const fd of fds.splice(0)) libc.close(fd)
   }
   try {
-    if (options.netnsPath !== undefined) {
-      const nsFd = libc.open(options.netnsPath, O_CLOEXEC)
-      if (nsFd < 0) fail(`open ${options.netnsPath}`)
-      const joined = libc.setns(nsFd, CLONE_NEWNET)
-      libc.close(nsFd)
-      if (joined !== 0) fail(`setns ${options.netnsPath}`)
-    }
-
-    const tun = libc.open('/dev/net/tun', O_RDWR | O_NONBLOCK | O_CLOEXEC)
-    if (tun < 0) fail('open /dev/net/tun')
-    fds.push(tun)
-    for (let i = 0; i < 40; i++) mem.setUint8(IFREQ + i, 0)
-    for (let i = 0; i < TUN_DEVICE.length; i++) mem.setUint8(IFREQ + i, TUN_DEVICE.charCodeAt(i))
-    mem.setUint16(IFREQ + 16, IFF_TUN | IFF_NO_PI, true)
-    if (libc.ioctl(tun, TUNSETIFF, base + IFREQ) !== 0) fail(`ioctl TUNSETIFF ${TUN_DEVICE}`)
-
-    const sock = libc.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)
-    if (sock < 0) fail('socket')
-    fds.push(sock)
-    mem.setInt32(INT_VALUE, SOCKET_BUFFER_BYTES, true)
-    // FORCE passes rmem_max (we run as root); the plain option is the fallback
-    for (const [force, plain] of [[SO_RCVBUFFORCE, SO_RCVBUF], [SO_SNDBUFFORCE, SO_SNDBUF]]) {
-      if (libc.setsockopt(sock, SOL_SOCKET, force, base + INT_VALUE, 4) !== 0) libc.setsockopt(sock, SOL_SOCKET, plain, base + INT_VALUE, 4)
-    }
-    // UDP GRO: a burst of datagrams from one peer arrives as one buffer (split again below)
-    mem.setInt32(INT_VALUE, 1, true)
-    const gro = libc.setsockopt(sock, SOL_UDP, UDP_GRO, base + INT_VALUE, 4) === 0
-    writeSockaddr(mem, BIND_ADDR, options.bindIp, options.port)
-    if (libc.bind(sock, base + BIND_ADDR, SOCKADDR_IN) !== 0) fail(`bind udp ${formatIp4(options.bindIp)}:${options.port}`)
-
-    const wake = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)
-    if (wake < 0) fail('eventfd')
-    fds.push(wake)
-
     for (const [i, fd] of [tun, sock, wake].entries()) {
       mem.setInt32(POLLFDS + i * 8, fd, true)
       mem.setInt16(POLLFDS + i * 8 + 4, POLLIN, true)

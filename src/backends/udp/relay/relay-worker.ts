@@ -4,7 +4,8 @@
 // the worker's error and exit, and restarts it.
 import {receiveMessageOnPort, workerData, type MessagePort} from 'node:worker_threads'
 import {loadLibc} from './libc.js'
-import {openRelayLoop, type RelayLoopOptions} from './relay-loop.js'
+import type {RelayLoopOptions} from './relay-fds.js'
+import {openRelayLoop} from './relay-loop.js'
 import type {RelayCommand, RelayReport} from './relay-messages.js'
 
 const {commands: port, ...options} = workerData as RelayLoopOptions & {commands: MessagePort}

@@ -3,7 +3,8 @@
 // whose worker ends on its own says so through `ended` (the supervisor restarts it).
 import {closeSync, writeSync} from 'node:fs'
 import {MessageChannel, Worker} from 'node:worker_threads'
-import type {RelayLoopOptions, RelayStats} from './relay-loop.js'
+import type {RelayLoopOptions} from './relay-fds.js'
+import type {RelayStats} from './relay-loop.js'
 import type {RelayCommand, RelayReport} from './relay-messages.js'
 import type {RelayPeer} from './peer-table.js'
 
