@@ -6,6 +6,7 @@ import {lookup} from 'node:dns/promises'
 import {isIP, connect as tcpConnect, type Socket} from 'node:net'
 import {checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket} from 'node:tls'
 import type {EndpointStage} from '../../core/endpoint-report.js'
+import {managesItsOwnEnd} from './connecting-sockets.js'
 import {parseEtcdEndpoint, type EtcdEndpointUrl} from '../../core/etcd-endpoint-url.js'
 
 export interface DialTls {
@@ -68,7 +69,7 @@ export async function resolveAddress(target: ParsedEndpoint, deadline: number, t
 }
 
 export async function openTcp(target: ParsedEndpoint, address: string, deadline: number, timeoutMs: number): Promise<Socket> {
-  const socket = tcpConnect({host: address, port: target.port})
+  const socket = managesItsOwnEnd(tcpConnect({host: address, port: target.port}))
   const connected = new Promise<Socket>((resolve, reject) => {
     socket.once('connect', () => resolve(socket))
     socket.once('error', reject)

@@ -7,7 +7,7 @@
 //   host) with a short reconnect backoff, and keepalive pings that notice a dead peer.
 import type {Etcd3, IOptions} from 'etcd3'
 import {configKey} from '../../core/subnet-key.js'
-import {noteConnectingSockets, untrackedSockets} from './connecting-sockets.js'
+import {noteConnectingSockets} from './connecting-sockets.js'
 import {etcd3} from './etcd3.js'
 import {etcdFailure} from './etcd-errors.js'
 import type {ResolvedEtcdOptions} from './etcd-options.js'
@@ -93,8 +93,8 @@ export function etcd3Options(resolved: ResolvedEtcdOptions): IOptions {
  * proveConnection, grpc connects at the first call.
  */
 export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdConnection> {
-  const sockets = resolved.endConnectsOnClose ? noteConnectingSockets() : untrackedSockets
-  const client = sockets.within(() => new etcd3.Etcd3(etcd3Options(resolved)))
+  const sockets = noteConnectingSockets(resolved.endpoints)
+  const client = new etcd3.Etcd3(etcd3Options(resolved))
   const close = () => {
     client.close()
     sockets.destroyConnecting()
@@ -107,7 +107,7 @@ export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdCo
     requestTimeoutMs: resolved.requestTimeoutMs,
     async call(action, operation, timeoutMs = resolved.requestTimeoutMs) {
       try {
-        return await sockets.within(() => withDeadline(timeoutMs, operation))
+        return await withDeadline(timeoutMs, operation)
       } catch (error) {
         throw etcdFailure(error, {endpoints: resolved.endpoints, action, timeoutMs})
       }
