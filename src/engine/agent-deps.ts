@@ -7,6 +7,7 @@ import type {InterfaceInfo} from '../core/external-interface.js'
 import type {IptablesRule} from '../core/masq-rules.js'
 import type {LeaseStore} from '../core/ports.js'
 import type {Clock} from './clock.js'
+import type {DegradedReason} from './health-state.js'
 
 export interface AgentOptions {
   subnetFile: string
@@ -24,6 +25,8 @@ export interface AgentOptions {
   resyncIntervalMs?: number
   /** passes start at most this often; default 100 */
   minPassIntervalMs?: number
+  /** how long another writer's value of our lease must stay unchanged before ours is put back; default 30 s */
+  ownLeaseHoldOffMs?: number
 }
 
 export interface AgentDeps {
@@ -46,6 +49,8 @@ export interface AgentDeps {
   /** READY=1 to systemd; 'no-socket' when not started by systemd */
   notifyReady(status: string): Promise<'sent' | 'no-socket'>
   setReady?(ready: boolean): void
+  /** the degraded reasons now (empty: none); /readyz answers 503 while any is set */
+  setDegraded?(reasons: readonly DegradedReason[]): void
 }
 
 export interface AgentResult {

@@ -57,6 +57,7 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     await runLoops(
       {
         network,
+        shape: {network, subnetLen: config.subnetLen, ownAddresses: [external.publicIp, external.ifaceAddr]},
         backend,
         acquired,
         signal: stop.signal,

@@ -10,13 +10,16 @@
 // Resolves when the signal aborts; the caller tells a stop from a lost lease.
 import type {AgentBackend} from '../backends/backend-module.js'
 import {formatIp4Net} from '../core/ip4.js'
+import type {LeaseShape} from '../core/peer-validation.js'
 import {renderSubnetEnv} from '../core/subnet-env.js'
 import type {Ip4Net, Lease} from '../core/types.js'
 import type {AcquiredLease} from './acquire-lease.js'
 import type {AgentDeps, AgentOptions} from './agent-deps.js'
 import {sleep} from './clock.js'
 import {createLeaseBook} from './lease-book.js'
-import {startLeaseKeeper} from './lease-keeper.js'
+import {startLeaseKeeper, type LeaseKeeper} from './lease-keeper.js'
+import {createHealthState} from './health-state.js'
+import {createOwnLeaseGuard, type OwnLeaseGuard} from './own-lease-guard.js'
 import {abortion, Stopped} from './retrying.js'
 import {createRoutesLoop} from './routes-loop.js'
 import {createRulesLoop} from './rules-loop.js'
@@ -27,6 +30,8 @@ export const RULES_GRACE_MS = 2000
 
 export interface RunLoopsInput {
   network: Ip4Net
+  /** what a peer's lease must look like; absent: not checked */
+  shape?: LeaseShape
   backend: AgentBackend
   acquired: AcquiredLease
   /** the agent's one signal: SIGINT/SIGTERM, our lease lost, or a failure elsewhere */
@@ -54,12 +59,20 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
 
   // changes before the routes' loop exists need no mark: its first pass sees them all
   let routes: ReconcileLoop | undefined
+  let keeper: LeaseKeeper | undefined
+  const guard = ownLeaseGuard(input, options, deps, {
+    reassert: async () => keeper?.renewNow(),
+    onYield: () => keeper?.stop(),
+  })
+  cleanups.push(() => guard.stop())
   const book = createLeaseBook({
     ownKey: ownLease.key,
     backendType: backend.type,
     log,
     onChange: (reason) => routes?.markDirty(reason),
     onOwnLeaseDeleted: input.onOwnLeaseDeleted,
+    shape: input.shape,
+    onOwnPut: (lease) => guard.onOwnPut(lease),
   })
 
   await backend.activate(ownLease)
@@ -90,8 +103,9 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
     cleanups.push(() => watch.close())
   }
 
-  const keeper = startLeaseKeeper({clock, log, store, lease: ownLease, renewMarginMinutes: options.renewMarginMinutes, onRenewed: (lease) => (ownLease = lease)})
-  cleanups.push(() => keeper.stop())
+  const renewals = startLeaseKeeper({clock, log, store, lease: ownLease, renewMarginMinutes: options.renewMarginMinutes, onRenewed: (lease) => (ownLease = lease)})
+  keeper = renewals
+  cleanups.push(() => renewals.stop())
 
   if (rules !== undefined) {
     let rulesInPlace = false
@@ -122,4 +136,33 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
 
   const running = backend.run?.(signal)
   await Promise.all([abortion(signal), running])
+}
+
+/**
+ * The guard of our lease's value. A reused lease that held other backend data (vxlan: another
+ * VtepMAC) than this host's is warned about: after a reboot that is expected (a new device), but
+ * it may be another live host with this public IP; this host is then the newcomer and yields.
+ */
+function ownLeaseGuard(input: RunLoopsInput, options: AgentOptions, deps: AgentDeps, hooks: {reassert: () => Promise<void>; onYield: () => void}): OwnLeaseGuard {
+  const {log} = deps
+  const {lease, how, previousAttrs} = input.acquired
+  const data = (value: unknown): string => JSON.stringify(value ?? null)
+  const newcomer = how === 'reuse' && previousAttrs !== undefined && data(previousAttrs.backendData) !== data(lease.attrs.backendData)
+  if (newcomer) {
+    log.warn('reused our lease, but it held another host\'s data', {
+      key: lease.key,
+      held: data(previousAttrs.backendData),
+      ours: data(lease.attrs.backendData),
+      detail: `another live host may hold this public IP ${lease.attrs.publicIp} (expected only if this host rebooted and its device is new)`,
+    })
+  }
+  return createOwnLeaseGuard({
+    clock: deps.clock,
+    log,
+    health: createHealthState((reasons) => deps.setDegraded?.(reasons)),
+    ours: lease.attrs,
+    newcomer,
+    holdOffMs: options.ownLeaseHoldOffMs,
+    ...hooks,
+  })
 }

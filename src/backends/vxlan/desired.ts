@@ -7,6 +7,7 @@
 // Our own lease and leases of other backend types are ignored.
 import type {DesiredState, KernelEntry} from '../../core/dataplane-state.js'
 import {formatIp4Net, ip4NetContains, parseIp4} from '../../core/ip4.js'
+import {withoutConflicts} from '../../core/peer-validation.js'
 import type {Ip4Net, Lease} from '../../core/types.js'
 import type {RouteEntry} from '../route-kind.js'
 import type {FdbEntry} from './fdb-kind.js'
@@ -37,22 +38,34 @@ export function vxlanDesired(input: VxlanDesiredInput): DesiredState {
   const neighs: NeighEntry[] = []
   const fdb: FdbEntry[] = []
   const warnings: string[] = []
+  const usable: Lease[] = []
+  const data = new Map<Lease, {vtepMac: string; publicIp: number}>()
   for (const lease of input.leases) {
     if (lease.attrs.backendType !== 'vxlan') continue
     const {subnet} = lease
     if (subnet.ip === ownLease.subnet.ip && subnet.prefixLen === ownLease.subnet.prefixLen) continue
     // as flannel: a lease whose BackendData does not decode is skipped, DirectRouting or not
-    const data = decodeVxlanBackendData(lease.attrs, describe(lease))
-    if (!data.ok) {
-      warnings.push(`${data.error.message}; skipped`)
+    const decoded = decodeVxlanBackendData(lease.attrs, describe(lease))
+    if (!decoded.ok) {
+      warnings.push(`${decoded.error.message}; skipped`)
       continue
     }
-    const vtepMac = data.value.vtepMac
     const publicIp = parseIp4(lease.attrs.publicIp)
     if (publicIp === undefined) {
       warnings.push(`${describe(lease)}: PublicIP ${JSON.stringify(lease.attrs.publicIp)} is not an IPv4 address; skipped`)
       continue
     }
+    usable.push(lease)
+    data.set(lease, {vtepMac: decoded.value.vtepMac, publicIp})
+  }
+  // one VTEP per MAC: a copied VtepMAC must not take over the fdb entry of the host that has it
+  const {kept, conflicts} = withoutConflicts(usable, (lease) => [data.get(lease)!.vtepMac])
+  for (const {kept: older, skipped} of conflicts) {
+    warnings.push(`${describe(skipped)}: VtepMAC ${data.get(skipped)!.vtepMac} is already the VtepMAC of the older lease ${older.key}; skipped`)
+  }
+  for (const lease of kept) {
+    const {subnet} = lease
+    const {vtepMac, publicIp} = data.get(lease)!
     if (directRouting && onLink.some((net) => ip4NetContains(net, publicIp))) {
       routes.push({kind: 'route', dst: subnet, via: publicIp, dev: externalInterface, onlink: false})
       continue
@@ -64,4 +77,3 @@ export function vxlanDesired(input: VxlanDesiredInput): DesiredState {
   const state: KernelEntry[] = [...fdb, ...neighs, ...routes]
   return {state, warnings}
 }
-
