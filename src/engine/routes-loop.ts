@@ -32,7 +32,13 @@ export function createRoutesLoop(input: RoutesLoopInput): ReconcileLoop {
     minIntervalMs: input.minPassIntervalMs,
     resyncIntervalMs: input.resyncIntervalMs ?? 5000,
     reconcile: async (reasons) => {
-      const observed = known !== undefined && eventOnly(reasons) ? known : await backend.dataplane.observe()
+      const fromEvents = known !== undefined && eventOnly(reasons)
+      if (!fromEvents && backend.repair !== undefined) {
+        const fixed = await backend.repair(input.ownLease())
+        // a device made again holds none of the entries: read the kernel, never trust `known`
+        for (const detail of fixed) log.warn('device repaired', {loop: 'routes', detail})
+      }
+      const observed = fromEvents ? known! : await backend.dataplane.observe()
       known = undefined // unknown until this pass's ops have all taken effect
       // desired after observe: leases that arrived meanwhile are included
       const desired = backend.desired(input.ownLease(), input.peers())

@@ -29,7 +29,8 @@ test('startup: lease, backend, rules, subnet.env, then READY, in that order; the
   const h = harness()
   h.store.put(peerA)
   const {run} = await start(h)
-  assert.deepEqual(h.events, ['lease 198.18.1.0/24', 'activate 198.18.1.0/24', 'rules', 'write subnet.env', 'notify'])
+  // after READY, the routes' first pass checks the device (desired state too) before it observes
+  assert.deepEqual(h.events, ['lease 198.18.1.0/24', 'activate 198.18.1.0/24', 'rules', 'write subnet.env', 'notify', 'activate 198.18.1.0/24'])
   assert.equal(h.files.get('/run/flannel/subnet.env'), 'FLANNEL_NETWORK=198.18.0.0/16\nFLANNEL_SUBNET=198.18.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n')
   assert.deepEqual(h.ready, [true])
   assert.match(h.notified[0], /subnet 198\.18\.1\.0\/24/)
@@ -225,7 +226,7 @@ test('the routes are programmed after subnet.env, or at once while the rules fai
     return apply(ops)
   }
   const first = await start(ok)
-  assert.deepEqual(ok.events, ['lease 198.18.1.0/24', 'activate 198.18.1.0/24', 'rules', 'write subnet.env', 'notify', 'routes'])
+  assert.deepEqual(ok.events, ['lease 198.18.1.0/24', 'activate 198.18.1.0/24', 'rules', 'write subnet.env', 'notify', 'activate 198.18.1.0/24', 'routes'])
   await stop(ok, first.run)
 
   const failing = harness()
