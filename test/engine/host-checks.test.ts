@@ -1,0 +1,46 @@
+// The agent's checks of the host around the lease: an external interface inside the flannel
+// Network is refused, and a new subnet (the old one taken meanwhile) says docker must restart.
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {FlanctlError} from '../../src/core/errors.js'
+import {runAgent} from '../../src/engine/agent.js'
+import {harness} from './agent-fakes.js'
+import {lease} from './fakes.js'
+
+test('an external interface whose address is inside the flannel Network is refused (E_USAGE), naming it and the flags', async () => {
+  const h = harness({ifaces: ['eth0']})
+  h.store.config = '{"Network":"192.0.0.0/16","Backend":{"Type":"vxlan"}}' // eth0 is 192.0.2.11
+  await assert.rejects(runAgent(h.options, h.deps), (error: unknown) => {
+    assert.ok(error instanceof FlanctlError)
+    assert.equal(error.code, 'E_USAGE')
+    assert.match(error.message, /the address 192\.0\.2\.11 of interface eth0 is inside the flannel Network 192\.0\.0\.0\/16/)
+    assert.match(error.hint ?? '', /--iface or --iface-regex/)
+    return true
+  })
+  assert.equal(h.store.leases.size, 0, 'no lease taken')
+})
+
+test('the previous subnet taken by another host: a new one, and the log says docker needs the new --bip', async () => {
+  const h = harness()
+  h.files.set('/run/flannel/subnet.env', 'FLANNEL_NETWORK=198.18.0.0/16\nFLANNEL_SUBNET=198.18.42.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n')
+  h.store.put(lease('198.18.42.0/24', '192.0.2.99'))
+  const run = runAgent(h.options, h.deps)
+  await h.clock.advance(0)
+  const changed = h.log.find('subnet changed')
+  assert.equal(changed.length, 1)
+  assert.equal(changed[0].fields.previous, '198.18.42.0/24')
+  assert.equal(changed[0].fields.subnet, '198.18.1.0/24')
+  assert.match(String(changed[0].fields.detail), /restart docker with the new --bip=198\.18\.1\.1\/24/)
+  h.controller.abort()
+  await run
+})
+
+test('the same subnet again: no such line', async () => {
+  const h = harness()
+  h.files.set('/run/flannel/subnet.env', 'FLANNEL_NETWORK=198.18.0.0/16\nFLANNEL_SUBNET=198.18.42.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n')
+  const run = runAgent(h.options, h.deps)
+  await h.clock.advance(0)
+  assert.equal(h.log.find('subnet changed').length, 0)
+  h.controller.abort()
+  await run
+})
