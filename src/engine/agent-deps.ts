@@ -21,8 +21,10 @@ export interface AgentOptions {
   /** --iptables-resync, seconds */
   iptablesResyncSeconds: number
   iptablesForwardRules: boolean
-  /** full reconcile pass this often without events; default 5000 */
+  /** full reconcile pass (the kernel read) this often without events; default 30000 */
   resyncIntervalMs?: number
+  /** light check (the device, the underlay) this often; default 5000 */
+  checkIntervalMs?: number
   /** passes start at most this often; default 100 */
   minPassIntervalMs?: number
   /** how long another writer's value of our lease must stay unchanged before ours is put back; default 30 s */

@@ -71,6 +71,8 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
       {
         network,
         shape: {network, subnetLen: config.subnetLen, ownAddresses: [external.publicIp, external.ifaceAddr]},
+        external,
+        mtuFollowsInterface: !(config.backend.mtu > 0),
         backend,
         acquired,
         signal: stop.signal,

@@ -18,7 +18,12 @@ import type {AgentDeps, AgentOptions} from './agent-deps.js'
 import {sleep} from './clock.js'
 import {createLeaseBook} from './lease-book.js'
 import {startLeaseKeeper, type LeaseKeeper} from './lease-keeper.js'
-import {createHealthState} from './health-state.js'
+import {createHealthState, type HealthState} from './health-state.js'
+import {createUnderlayCheck} from './underlay-check.js'
+import type {ExternalInterface} from '../core/external-interface.js'
+
+/** the degraded reason of peers the backend cannot reach (host-gw off our segment) */
+const UNREACHABLE_PEERS = 'unreachable-peers'
 import {createOwnLeaseGuard, type OwnLeaseGuard} from './own-lease-guard.js'
 import {abortion, Stopped} from './retrying.js'
 import {createRoutesLoop} from './routes-loop.js'
@@ -32,6 +37,10 @@ export interface RunLoopsInput {
   network: Ip4Net
   /** what a peer's lease must look like; absent: not checked */
   shape?: LeaseShape
+  /** the external interface as the agent started with it (its MTU is checked); absent: not checked */
+  external?: ExternalInterface
+  /** false when the config's Backend.MTU, not the interface, gives the underlay MTU */
+  mtuFollowsInterface?: boolean
   backend: AgentBackend
   acquired: AcquiredLease
   /** the agent's one signal: SIGINT/SIGTERM, our lease lost, or a failure elsewhere */
@@ -60,7 +69,8 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
   // changes before the routes' loop exists need no mark: its first pass sees them all
   let routes: ReconcileLoop | undefined
   let keeper: LeaseKeeper | undefined
-  const guard = ownLeaseGuard(input, options, deps, {
+  const health = createHealthState((reasons) => deps.setDegraded?.(reasons))
+  const guard = ownLeaseGuard(input, options, deps, health, {
     reassert: async () => keeper?.renewNow(),
     onYield: () => keeper?.stop(),
   })
@@ -89,7 +99,20 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
     ownLease: () => ownLease,
     peers: () => book.peers(),
     resyncIntervalMs: options.resyncIntervalMs,
+    checkIntervalMs: options.checkIntervalMs,
     minPassIntervalMs: options.minPassIntervalMs,
+    check:
+      input.external === undefined
+        ? undefined
+        : createUnderlayCheck({
+            external: input.external,
+            overlayMtu: backend.mtu,
+            followsInterface: input.mtuFollowsInterface ?? true,
+            listInterfaces: () => deps.listInterfaces(),
+            log,
+            health,
+          }),
+    onDegraded: (reasons) => (reasons.length > 0 ? health.set(UNREACHABLE_PEERS, reasons.join('; ')) : health.clear(UNREACHABLE_PEERS)),
   })
   routes = routesLoop
   cleanups.push(() => routesLoop.stop())
@@ -143,7 +166,7 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
  * VtepMAC) than this host's is warned about: after a reboot that is expected (a new device), but
  * it may be another live host with this public IP; this host is then the newcomer and yields.
  */
-function ownLeaseGuard(input: RunLoopsInput, options: AgentOptions, deps: AgentDeps, hooks: {reassert: () => Promise<void>; onYield: () => void}): OwnLeaseGuard {
+function ownLeaseGuard(input: RunLoopsInput, options: AgentOptions, deps: AgentDeps, health: HealthState, hooks: {reassert: () => Promise<void>; onYield: () => void}): OwnLeaseGuard {
   const {log} = deps
   const {lease, how, previousAttrs} = input.acquired
   const data = (value: unknown): string => JSON.stringify(value ?? null)
@@ -159,7 +182,7 @@ function ownLeaseGuard(input: RunLoopsInput, options: AgentOptions, deps: AgentD
   return createOwnLeaseGuard({
     clock: deps.clock,
     log,
-    health: createHealthState((reasons) => deps.setDegraded?.(reasons)),
+    health,
     ours: lease.attrs,
     newcomer,
     holdOffMs: options.ownLeaseHoldOffMs,

@@ -4,7 +4,7 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {FlanctlError} from '../../src/core/errors.js'
 import {runAgent} from '../../src/engine/agent.js'
-import {harness} from './agent-fakes.js'
+import {ETH0, harness} from './agent-fakes.js'
 import {lease} from './fakes.js'
 
 test('an external interface whose address is inside the flannel Network is refused (E_USAGE), naming it and the flags', async () => {
@@ -41,6 +41,29 @@ test('the same subnet again: no such line', async () => {
   const run = runAgent(h.options, h.deps)
   await h.clock.advance(0)
   assert.equal(h.log.find('subnet changed').length, 0)
+  h.controller.abort()
+  await run
+})
+
+test('an underlay MTU change is noticed by the full resync: one warning saying what to restart, degraded until it is back', async () => {
+  const h = harness()
+  let mtu = 1500
+  h.deps.listInterfaces = async () => [{...ETH0, mtu}]
+  const run = runAgent(h.options, h.deps)
+  await h.clock.advance(0)
+  mtu = 9000
+  await h.clock.advance(29_999)
+  assert.equal(h.log.find('underlay changed').length, 0, 'the 5 s checks look at the device only')
+  await h.clock.advance(1)
+  const warned = h.log.find('underlay changed')
+  assert.equal(warned.length, 1)
+  assert.match(String(warned[0].fields.detail), /the MTU of eth0 changed from 1500 to 9000: flanctl keeps the overlay MTU 1450 .*restart flanctl up to follow it, then restart docker/)
+  assert.deepEqual(h.degraded.at(-1), ['underlay-changed'])
+  await h.clock.advance(30_000)
+  assert.equal(h.log.find('underlay changed').length, 1, 'said once')
+  mtu = 1500
+  await h.clock.advance(30_000)
+  assert.deepEqual(h.degraded.at(-1), [])
   h.controller.abort()
   await run
 })

@@ -1,5 +1,4 @@
-// Keeping flannel's masquerade and forward rules in place: one `iptables-save -t <table>` per
-// table to check, and only when something is missing or out of order, one
+// Keeping flannel's masquerade and forward rules in place: one `iptables-save` to check, and only when something is missing or out of order, one
 // `iptables-restore -w 5 --noflush` with the payload core/masq-rules computes. Nothing else in the
 // tables is touched. Optional netns (tests, lab) runs the tools through `ip netns exec`.
 import {FlanctlError} from '../../core/errors.js'
@@ -37,10 +36,9 @@ export async function iptablesSupportsRandomFully(options: IptablesOptions = {})
   return supportsRandomFully(await run('iptables', ['--version'], options))
 }
 
-/** `iptables-save -t <table>` of each table, concatenated. */
+/** `iptables-save -t <table>` for one table; one `iptables-save` of every table for more (one process, not one per table). */
 export async function saveTables(tables: readonly string[], options: IptablesOptions = {}): Promise<string> {
-  const dumps = await Promise.all(tables.map((table) => run('iptables-save', ['-t', table], options)))
-  return dumps.join('\n')
+  return tables.length === 1 ? run('iptables-save', ['-t', tables[0]!], options) : run('iptables-save', [], options)
 }
 
 /** How long iptables-restore waits for the xtables lock another program holds: a pass must end. */
