@@ -67,3 +67,26 @@ test('an underlay MTU change is noticed by the full resync: one warning saying w
   h.controller.abort()
   await run
 })
+
+test('a lost create race is logged at debug level; the next free subnet is taken', async () => {
+  const h = harness()
+  const create = h.store.createLease.bind(h.store)
+  let raced = false
+  h.store.createLease = async (subnet, attrs, ttl) => {
+    if (!raced) {
+      raced = true
+      h.store.put(lease('198.18.1.0/24', '192.0.2.66'))
+      return {created: false}
+    }
+    return create(subnet, attrs, ttl)
+  }
+  const run = runAgent(h.options, h.deps)
+  await h.clock.advance(0)
+  const lines = h.log.find('acquiring a lease')
+  assert.equal(lines.length, 1)
+  assert.equal(lines[0].level, 'debug')
+  assert.match(String(lines[0].fields.detail), /subnet 198\.18\.1\.0\/24 was taken by another host meanwhile; choosing again/)
+  assert.equal(h.log.find('lease acquired')[0].fields.subnet, '198.18.2.0/24')
+  h.controller.abort()
+  await run
+})
