@@ -90,3 +90,24 @@ test('a lost create race is logged at debug level; the next free subnet is taken
   h.controller.abort()
   await run
 })
+
+test('host-gw: a peer off our L2 segment is skipped with one warning naming it, and the agent is degraded, not silently ready', async () => {
+  const h = harness()
+  h.store.config = '{"Network":"198.18.0.0/16","Backend":{"Type":"host-gw"}}'
+  h.store.put(lease('198.18.2.0/24', '192.0.2.12', {backendType: 'host-gw'}))
+  h.store.put(lease('198.18.3.0/24', '10.9.9.9', {backendType: 'host-gw'}))
+  const run = runAgent(h.options, h.deps)
+  await h.clock.advance(0)
+  assert.deepEqual(h.kernel.routes(), ['198.18.2.0/24'])
+  const skipped = h.log.find('skipping lease')
+  assert.equal(skipped.length, 1)
+  assert.match(String(skipped[0].fields.detail), /host-gw peer 10\.9\.9\.9 is not on eth0's subnet \(192\.0\.2\.0\/24\).*use the vxlan backend/)
+  assert.deepEqual(h.degraded.at(-1), ['unreachable-peers'])
+  h.store.delete(`${'/coreos.com/network'}/subnets/198.18.3.0-24`)
+  await h.clock.advance(200)
+  assert.deepEqual(h.degraded.at(-1), [], 'that peer gone: not degraded any more')
+  await h.clock.advance(60_000)
+  assert.equal(h.log.find('skipping lease').length, 1, 'said once')
+  h.controller.abort()
+  await run
+})
