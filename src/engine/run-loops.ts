@@ -7,6 +7,8 @@
 //   - the routes' loop and the watch start after subnet.env (and READY=1 sent), as flanneld's
 //     do, or as soon as the rules fail or take longer than RULES_GRACE_MS: a broken iptables
 //     must not hold the routes back.
+//   - one health state collects the degraded reasons (own-lease-guard.ts: another host wrote our
+//     lease; underlay-check.ts; peers the backend cannot reach) for /readyz and diagnose.
 // Resolves when the signal aborts; the caller tells a stop from a lost lease.
 import type {AgentBackend} from '../backends/backend-module.js'
 import {formatIp4Net} from '../core/ip4.js'
