@@ -10,6 +10,7 @@ import {agentStartupBench} from './agent-startup.js'
 import {leaseLatencyBench} from './lease-latency.js'
 import {manyHostGwBench} from './many-host-gw.js'
 import {manyLeasesBench} from './many-leases.js'
+import {reconcileCostBench} from './reconcile-cost.js'
 import {throughputBench} from './throughput.js'
 import {udpThroughputBench} from './udp-throughput.js'
 import {closeAllLabs} from './lib/lab-session.js'
@@ -141,6 +142,19 @@ async function main(): Promise<void> {
         met: r.agentRssMb !== undefined && r.agentRssMb < 150,
       })
     } else fail('5,000 leases', outcome)
+  }
+
+  if (wanted('reconcileCost')) {
+    const outcome = await attempt('reconcile cost, 2,000 peers', () => reconcileCostBench())
+    results.reconcileCost = outcome
+    if (outcome.ok) {
+      const r = outcome.value as Awaited<ReturnType<typeof reconcileCostBench>>
+      const spread = (w: {minPercent: number; maxPercent: number}) => `${w.minPercent}..${w.maxPercent}`
+      const ref = r.reference
+      const vs = (w: {medianPercent: number}) => (ref === undefined ? '' : `; reference build ${w.medianPercent} %`)
+      rows.push({benchmark: `agent CPU idle, ${r.peers} peers`, value: `${r.idle.medianPercent} % of a core`, reference: `spread ${spread(r.idle)} (${r.idle.windows.length} x ${r.idleWindowSeconds} s)${ref ? vs(ref.idle) : ''}`, ratio: ref ? `${ref.idleRatio}` : '-', target: '< 1 %', met: r.idle.medianPercent < 1})
+      rows.push({benchmark: `agent CPU, ${r.churnRate} lease changes/s among ${r.peers}`, value: `${r.churn.medianPercent} % of a core`, reference: `spread ${spread(r.churn)} (${r.churn.windows.length} x ${r.windowSeconds} s)${ref ? vs(ref.churn) : ''}`, ratio: ref ? `${ref.churnRatio}` : '-', target: '< 10 %', met: r.churn.medianPercent < 10})
+    } else fail('reconcile cost', outcome)
   }
 
   if (wanted('cliStartup')) {

@@ -48,6 +48,12 @@ export interface AgentBackend {
   readonly details: LogFields
   /** after the lease: e.g. the vxlan device's <subnet>.0/32 address; idempotent */
   activate(ownLease: Lease): Promise<void>
+  /**
+   * The device is desired state too: made again when deleted, set up when down, its MTU and
+   * address fixed. Run by the reconcile pass before it observes (not on event-only passes);
+   * resolves with what it fixed (empty: all was in place).
+   */
+  repair?(ownLease: Lease): Promise<string[]>
   /** what the peers' leases want in the kernel; pure */
   desired(ownLease: Lease, peers: readonly Lease[]): DesiredState
   /** reads and changes only the entries flanctl owns */

@@ -1,13 +1,16 @@
 // Routes: the one kind of kernel entry every routing backend programs (vxlan's
 // `<subnet> via <subnet>.0 dev flannel.1 onlink`, host-gw's and DirectRouting's
 // `<subnet> via <PublicIP> dev <external interface>`). Identity is the destination: the main
-// table holds one route per prefix. Observed through `ip -j route` (only routes flanctl could
-// have made: inside the network, with a gateway, on our devices, default metric).
+// table holds one route per prefix. Every route flanctl installs carries its protocol number
+// (owner-mark.ts), whatever the backend, and every route with it is observed as flanctl's (on
+// any device, inside the network or not): one from an earlier network config, or from another
+// backend, that no lease explains is removed; an administrator's or flanneld's never is.
 import type {EntryKind, Op} from '../core/dataplane-state.js'
-import {formatIp4, formatIp4Net, ip4NetContainsNet, parseIp4, parseIp4Net} from '../core/ip4.js'
+import {formatIp4, formatIp4Net, parseIp4, parseIp4Net} from '../core/ip4.js'
 import type {Ip4Net} from '../core/types.js'
 import {runJson} from '../adapters/iproute2/run.js'
 import type {Iproute2Kind} from './iproute2-dataplane.js'
+import {FLANCTL_PROTOCOL} from './owner-mark.js'
 
 /** `ip route replace <dst> via <via> dev <dev> [onlink]` in the main table. */
 export interface RouteEntry {
@@ -29,14 +32,8 @@ export const routeKind: EntryKind<RouteEntry> = {
 export function routeBatchLines(op: Op<RouteEntry>): string[] {
   const e = op.entry
   const route = `${formatIp4Net(e.dst)} via ${formatIp4(e.via)} dev ${e.dev}`
-  return op.verb === 'replace' ? [`route replace ${route}${e.onlink ? ' onlink' : ''}`] : [`route del ${route}`]
-}
-
-export interface RouteFilter {
-  /** the devices flanctl's routes leave by: the vxlan device and/or the external interface */
-  devices: readonly string[]
-  /** the flannel network: only routes inside it can be flanctl's */
-  network: Ip4Net
+  // a delete names the protocol too: it can only ever remove a route of ours
+  return op.verb === 'replace' ? [`route replace ${route}${e.onlink ? ' onlink' : ''} proto ${FLANCTL_PROTOCOL}`] : [`route del ${route} proto ${FLANCTL_PROTOCOL}`]
 }
 
 interface IpRoute {
@@ -52,27 +49,27 @@ interface IpRoute {
 
 const str = (v: unknown): v is string => typeof v === 'string'
 
-export function routesFromJson(rows: readonly IpRoute[], filter: RouteFilter): RouteEntry[] {
+/** `rows`: the output of `ip -j route show ... proto 151`: routes of ours only. */
+export function routesFromJson(rows: readonly IpRoute[]): RouteEntry[] {
   const routes: RouteEntry[] = []
   for (const r of rows) {
     if (typeof r !== 'object' || r === null) continue
     if (!str(r.dst) || r.dst === 'default' || !str(r.gateway) || !str(r.dev)) continue
-    if (r.protocol === 'kernel' || (r.type !== undefined && r.type !== 'unicast') || (r.metric ?? 0) !== 0 || r.nexthops !== undefined) continue
-    if (!filter.devices.includes(r.dev)) continue
+    if ((r.type !== undefined && r.type !== 'unicast') || (r.metric ?? 0) !== 0 || r.nexthops !== undefined) continue
     const dst = parseIp4Net(r.dst.includes('/') ? r.dst : `${r.dst}/32`)
     const via = parseIp4(r.gateway)
-    if (!dst.ok || via === undefined || !ip4NetContainsNet(filter.network, dst.value)) continue
+    if (!dst.ok || via === undefined) continue
     routes.push({kind: 'route', dst: dst.value, via, dev: r.dev, onlink: Array.isArray(r.flags) && r.flags.includes('onlink')})
   }
   return routes
 }
 
-/** The route kind over iproute2, for one backend's devices and network. */
-export function iproute2Routes(filter: RouteFilter): Iproute2Kind<RouteEntry> {
+/** The route kind over iproute2: flanctl's routes in the main table. */
+export function iproute2Routes(): Iproute2Kind<RouteEntry> {
   return {
     ...routeKind,
     tool: 'ip',
     batchLines: routeBatchLines,
-    observe: async (netns) => routesFromJson(await runJson<IpRoute>('ip', ['-4', 'route', 'show', 'table', 'main'], {netns}), filter),
+    observe: async (netns) => routesFromJson(await runJson<IpRoute>('ip', ['-4', 'route', 'show', 'table', 'main', 'proto', String(FLANCTL_PROTOCOL)], {netns})),
   }
 }

@@ -46,6 +46,8 @@ export interface Op<E extends KernelEntry = KernelEntry> {
 export interface DesiredState {
   state: DataplaneState
   warnings: string[]
+  /** why the host is degraded while this state holds (a peer it cannot reach); absent: not */
+  degraded?: string[]
 }
 
 /**

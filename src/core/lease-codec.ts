@@ -96,6 +96,8 @@ export interface RawLease {
   /** the key's etcd lease id (decimal); undefined, "" or "0" for a reservation */
   etcdLeaseId?: string
   ttlSeconds?: number
+  /** etcd's create_revision of the key */
+  createRevision?: string
 }
 
 /** A lease from one etcd key/value; a malformed key or value is an error value naming the key. */
@@ -109,6 +111,7 @@ export function decodeLease(raw: RawLease): Result<Lease> {
   if (key.value.ipv6Subnet !== undefined) lease.ipv6Subnet = key.value.ipv6Subnet
   if (!reservation) lease.etcdLeaseId = raw.etcdLeaseId
   if (raw.ttlSeconds !== undefined && !reservation) lease.ttlSeconds = raw.ttlSeconds
+  if (raw.createRevision !== undefined && raw.createRevision !== '' && raw.createRevision !== '0') lease.createRevision = raw.createRevision
   return ok(lease)
 }
 

@@ -112,6 +112,14 @@ function freeIpv6Subnets(config: NetworkConfig, leases: readonly SubnetHolder[],
   return free
 }
 
+/** Why chooseSubnet put one of our leases in staleLeases, for the log line that deletes it. */
+export function staleLeaseReason(config: NetworkConfig, stale: Lease, reused: Lease | undefined): string {
+  if (!leaseFitsConfig(config, stale)) {
+    return `it no longer fits the network config (a /${config.subnetLen} from ${formatIp4(config.subnetMin)} to ${formatIp4(config.subnetMax)})`
+  }
+  return reused === undefined ? 'a duplicate lease of this host' : `a duplicate: this host keeps ${reused.key}`
+}
+
 export function chooseSubnet(input: ChooseSubnetInput): Result<SubnetChoice> {
   const {config, leases, random} = input
   if (!config.enableIPv4 || config.network === undefined) {

@@ -76,5 +76,7 @@ export interface Lease {
   ttlSeconds?: number
   /** true when the key has no etcd lease: it never expires */
   reservation: boolean
+  /** etcd's create_revision of the key (decimal): the older of two conflicting leases wins */
+  createRevision?: string
 }
 

@@ -6,7 +6,7 @@
 import {FlanctlError} from '../core/errors.js'
 import {formatIp4Net} from '../core/ip4.js'
 import type {LeaseList, LeaseStore} from '../core/ports.js'
-import {chooseSubnet} from '../core/subnet-choice.js'
+import {chooseSubnet, staleLeaseReason} from '../core/subnet-choice.js'
 import {LEASE_TTL_SECONDS, type Ip4Net, type Ip6Net, type Lease, type LeaseAttrs, type NetworkConfig} from '../core/types.js'
 
 /** flannel's raceRetries */
@@ -40,8 +40,12 @@ export interface AcquiredLease {
   lease: Lease
   /** reuse: our lease was already there; previous: subnet.env's subnet; new: a free one */
   how: 'reuse' | 'previous' | 'new'
-  /** keys of our old leases that no longer fit the config and were deleted */
+  /** keys of our old leases that no longer fit the config, or duplicates, that were deleted */
   deletedStale: string[]
+  /** reuse: the value the lease held before we refreshed it */
+  previousAttrs?: LeaseAttrs
+  /** why each of deletedStale was deleted, by key */
+  staleReasons: Record<string, string>
   /** the leases as listed for the choice, with ours as it is now: the agent's first view of its peers */
   list: LeaseList
 }
@@ -57,6 +61,7 @@ export async function acquireLease(input: AcquireLeaseInput): Promise<AcquiredLe
   const ttlSeconds = input.ttlSeconds ?? LEASE_TTL_SECONDS
   const maxAttempts = input.maxAttempts ?? MAX_ACQUIRE_ATTEMPTS
   const deletedStale: string[] = []
+  const staleReasons: Record<string, string> = {}
   const lost: string[] = []
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const list = (attempt === 1 ? await input.firstList?.catch(() => undefined) : undefined) ?? (await store.listLeases())
@@ -70,20 +75,28 @@ export async function acquireLease(input: AcquireLeaseInput): Promise<AcquiredLe
       publicIp,
       random: input.random,
     })
-    if (!choice.ok) throw new FlanctlError(choice.error.code, `${choice.error.message} (${store.description})`)
+    if (!choice.ok) {
+      const hint =
+        choice.error.code === 'E_SUBNETS_EXHAUSTED'
+          ? 'Widen SubnetMin/SubnetMax (or the Network) with `flanctl config set`, or release the leases of hosts that are gone (`flanctl subnets ls`, then `flanctl lease release`).'
+          : undefined
+      throw new FlanctlError(choice.error.code, `${choice.error.message} (${store.description})`, hint === undefined ? undefined : {hint})
+    }
     const chosen = choice.value
     for (const stale of chosen.staleLeases) {
       await store.deleteLease(stale.key)
       deletedStale.push(stale.key)
-      input.log?.(`deleted our old lease ${stale.key}: it does not fit the network config`)
+      const reason = staleLeaseReason(config, stale, chosen.kind === 'reuse' ? chosen.lease : undefined)
+      staleReasons[stale.key] = reason
+      input.log?.(`deleted our old lease ${stale.key}: ${reason}`)
     }
     if (chosen.kind === 'reuse') {
       // the value is refreshed (a new VtepMAC after a reboot); a reservation stays a reservation
       const lease = await store.renewLease(chosen.lease, input.reusedAttrs?.(chosen.lease) ?? attrs, ttlSeconds)
-      return {lease, how: 'reuse', deletedStale, list: withOwnLease(list, lease, deletedStale)}
+      return {lease, how: 'reuse', previousAttrs: chosen.lease.attrs, deletedStale, staleReasons, list: withOwnLease(list, lease, deletedStale)}
     }
     const made = await store.createLease(chosen.subnet, attrs, ttlSeconds)
-    if (made.created) return {lease: made.lease, how: chosen.kind, deletedStale, list: withOwnLease(list, made.lease, deletedStale)}
+    if (made.created) return {lease: made.lease, how: chosen.kind, deletedStale, staleReasons, list: withOwnLease(list, made.lease, deletedStale)}
     lost.push(formatIp4Net(chosen.subnet))
     input.log?.(`subnet ${formatIp4Net(chosen.subnet)} was taken by another host meanwhile; choosing again`)
   }

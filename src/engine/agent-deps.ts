@@ -7,6 +7,7 @@ import type {InterfaceInfo} from '../core/external-interface.js'
 import type {IptablesRule} from '../core/masq-rules.js'
 import type {LeaseStore} from '../core/ports.js'
 import type {Clock} from './clock.js'
+import type {DegradedReason} from './health-state.js'
 
 export interface AgentOptions {
   subnetFile: string
@@ -20,10 +21,14 @@ export interface AgentOptions {
   /** --iptables-resync, seconds */
   iptablesResyncSeconds: number
   iptablesForwardRules: boolean
-  /** full reconcile pass this often without events; default 5000 */
+  /** full reconcile pass (the kernel read) this often without events; default 30000 */
   resyncIntervalMs?: number
+  /** light check (the device, the underlay) this often; default 5000 */
+  checkIntervalMs?: number
   /** passes start at most this often; default 100 */
   minPassIntervalMs?: number
+  /** how long another writer's value of our lease must stay unchanged before ours is put back; default 30 s */
+  ownLeaseHoldOffMs?: number
 }
 
 export interface AgentDeps {
@@ -46,6 +51,8 @@ export interface AgentDeps {
   /** READY=1 to systemd; 'no-socket' when not started by systemd */
   notifyReady(status: string): Promise<'sent' | 'no-socket'>
   setReady?(ready: boolean): void
+  /** the degraded reasons now (empty: none); /readyz answers 503 while any is set */
+  setDegraded?(reasons: readonly DegradedReason[]): void
 }
 
 export interface AgentResult {

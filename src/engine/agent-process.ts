@@ -52,6 +52,7 @@ export async function runAgentProcess(options: AgentProcessOptions, deps: AgentP
       writeFileAtomic: (path, text) => writeFileAtomic(path, text, 0o644),
       notifyReady: (status) => notifyReady(status),
       setReady: (ready) => health?.setReady(ready),
+      setDegraded: (reasons) => health?.setDegraded(reasons),
     })
   } finally {
     await health?.close()

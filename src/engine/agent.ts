@@ -12,6 +12,7 @@ import type {LeaseStore} from '../core/ports.js'
 import type {AgentDeps, AgentOptions, AgentResult} from './agent-deps.js'
 import {listLeasesEarly} from './early-lease-list.js'
 import {joinNetwork, runnableNetwork, startBackend, waitForConfig} from './join-network.js'
+import {interfaceInNetworkProblem} from '../core/interface-in-network.js'
 import {prepareHost} from './prepare-host.js'
 import {Stopped} from './retrying.js'
 import {runLoops} from './run-loops.js'
@@ -49,6 +50,10 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     const {external, previousSubnet} = await hostP
     checkStop()
     log.info('external interface', {iface: external.name, ifaceAddr: formatIp4(external.ifaceAddr), publicIp: formatIp4(external.publicIp), mtu: external.mtu})
+    const inside = interfaceInNetworkProblem(external, network)
+    if (inside !== undefined) {
+      throw new FlanctlError('E_USAGE', inside, {hint: 'Choose the interface that reaches the other hosts with --iface or --iface-regex (FLANNELD_IFACE, FLANNELD_IFACE_REGEX), or --public-ip.'})
+    }
 
     const backend = await startBackend(config, external, deps)
     // the relay of udp: ended on every way out
@@ -56,12 +61,23 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     checkStop()
     const acquired = await joinNetwork({config, external, backend, previousSubnet, earlyList}, ctx, deps)
     ownSubnet = formatIp4Net(acquired.lease.subnet)
+    if (previousSubnet !== undefined && formatIp4Net(previousSubnet) !== ownSubnet) {
+      // docker keeps the bridge address it was started with
+      log.warn('subnet changed', {
+        previous: formatIp4Net(previousSubnet),
+        subnet: ownSubnet,
+        detail: `restart docker with the new --bip=${formatIp4(acquired.lease.subnet.ip + 1)}/${acquired.lease.subnet.prefixLen} (flanctl docker-opts writes it from the new subnet.env); containers on the old subnet are unreachable`,
+      })
+    }
     checkStop()
 
     await runLoops(
       {
         network,
         config,
+        shape: {network, subnetLen: config.subnetLen, ownAddresses: [external.publicIp, external.ifaceAddr]},
+        external,
+        mtuFollowsInterface: !(config.backend.mtu > 0),
         backend,
         acquired,
         signal: stop.signal,

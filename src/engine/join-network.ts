@@ -72,10 +72,12 @@ export async function joinNetwork(input: JoinInput, ctx: RetryContext, deps: Pic
       previousSubnet: input.previousSubnet,
       random: deps.random,
       ttlSeconds: LEASE_TTL_SECONDS,
+      // lost create races and deleted leases; the deletions get their own info line below
+      log: (detail) => ctx.log.debug('acquiring a lease', {detail}),
     }),
   )
   const own = acquired.lease
-  for (const stale of acquired.deletedStale) ctx.log.info('stale lease deleted', {key: stale, reason: 'no longer fits the network config'})
+  for (const stale of acquired.deletedStale) ctx.log.info('stale lease deleted', {key: stale, reason: acquired.staleReasons[stale] ?? 'not ours to keep'})
   ctx.log.info('lease acquired', {
     subnet: formatIp4Net(own.subnet),
     how: acquired.how,

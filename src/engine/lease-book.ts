@@ -7,6 +7,7 @@ import type {Logger} from '../adapters/log/logger.js'
 import {formatIp4Net} from '../core/ip4.js'
 import type {LeaseList, LeaseWatchSink} from '../core/ports.js'
 import {leaseBackendType} from '../core/lease-codec.js'
+import {leaseProblem, type LeaseShape} from '../core/peer-validation.js'
 import {isPeer as isPeerOf} from '../core/peers.js'
 import type {Lease} from '../core/types.js'
 
@@ -21,6 +22,10 @@ export interface LeaseBookOptions {
   onOwnLeaseDeleted: (how: 'deleted' | 'missing after resync') => void
   /** the watch is unhealthy / healthy again */
   onWatchHealth?: (healthy: boolean) => void
+  /** a put of our own key (ours, or another writer's): the own-lease guard judges it */
+  onOwnPut?: (lease: Lease) => void
+  /** what a peer's lease must look like (Network, SubnetLen, not our addresses); absent: not checked */
+  shape?: LeaseShape
 }
 
 export interface LeaseBook extends LeaseWatchSink {
@@ -39,17 +44,34 @@ export function createLeaseBook(options: LeaseBookOptions): LeaseBook {
   let peerCache: Lease[] | undefined
   let ownDeleted = false
   let watchHealthy = true
-  const ignoredKeys = new Set<string>()
+  // key -> why it is not a peer, as last warned
+  const ignoredKeys = new Map<string, string>()
+  // computed once per lease value, not at every pass
+  const problems = new WeakMap<Lease, string | null>()
 
-  const isPeer = (lease: Lease): boolean => isPeerOf(lease, {ownKey, backendType})
+  const problemOf = (lease: Lease): string | undefined => {
+    if (options.shape === undefined) return undefined
+    let problem = problems.get(lease)
+    if (problem === undefined) {
+      problem = leaseProblem(lease, options.shape) ?? null
+      problems.set(lease, problem)
+    }
+    return problem ?? undefined
+  }
+
+  const isPeer = (lease: Lease): boolean => isPeerOf(lease, {ownKey, backendType}) && problemOf(lease) === undefined
 
   const describe = (lease: Lease) => ({subnet: formatIp4Net(lease.subnet), publicIp: lease.attrs.publicIp, backend: leaseBackendType(lease.attrs)})
 
   const noteIgnored = (lease: Lease): void => {
-    // once per key: a mixed-backend cluster is a mistake worth one line, not one per resync
-    if (lease.key === ownKey || ignoredKeys.has(lease.key)) return
-    ignoredKeys.add(lease.key)
-    log.warn('ignoring lease of another backend type', {...describe(lease), ours: backendType, key: lease.key})
+    // once per key and reason: a mixed-backend cluster or a bad lease is worth one line, not one per resync
+    if (lease.key === ownKey) return
+    const otherType = !isPeerOf(lease, {ownKey, backendType})
+    const why = otherType ? 'another backend type' : (problemOf(lease) ?? '')
+    if (ignoredKeys.get(lease.key) === why) return
+    ignoredKeys.set(lease.key, why)
+    if (otherType) log.warn('ignoring lease of another backend type', {...describe(lease), ours: backendType, key: lease.key})
+    else log.warn('skipping lease: not a valid peer, nothing programmed', {key: lease.key, detail: why})
   }
 
   const sameLease = (a: Lease, b: Lease): boolean =>
@@ -122,6 +144,7 @@ export function createLeaseBook(options: LeaseBookOptions): LeaseBook {
     },
     onPut(lease) {
       watchIsHealthy()
+      if (lease.key === ownKey) options.onOwnPut?.(lease)
       if (put(lease, false)) changed('put')
     },
     onDelete(key) {
@@ -142,6 +165,7 @@ export function createLeaseBook(options: LeaseBookOptions): LeaseBook {
       let anyChange = false
       for (const lease of list.leases) {
         seen.add(lease.key)
+        if (lease.key === ownKey) options.onOwnPut?.(lease)
         if (put(lease, false)) anyChange = true
       }
       for (const key of [...leases.keys()]) {

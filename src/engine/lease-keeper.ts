@@ -30,6 +30,8 @@ export interface LeaseKeeper {
   expiresAt(): number | undefined
   /** clock time of the next renewal attempt; undefined for a reservation or when stopped */
   nextRenewalAt(): number | undefined
+  /** renews now (our value written again); failures retry as usual */
+  renewNow(): Promise<void>
   stop(): void
 }
 
@@ -87,6 +89,10 @@ export function startLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
     lease: () => current,
     expiresAt: () => expiresAt,
     nextRenewalAt: () => (stopped ? undefined : nextAt),
+    renewNow() {
+      timer?.cancel()
+      return renew()
+    },
     stop() {
       stopped = true
       timer?.cancel()

@@ -24,9 +24,13 @@ export interface ReconcileLoopOptions {
   reconcile: (reasons: readonly string[]) => Promise<PassOutcome>
   /** passes start at most this often; default 100 ms */
   minIntervalMs?: number
-  /** a pass is forced this often even without events; default 5 s; 0: never */
+  /** a pass is forced this often even without events (reason "resync"); default 5 s; 0: never */
   resyncIntervalMs?: number
+  /** a lighter pass is asked this often (reason "check"; the pass decides what it checks); default 0: never */
+  checkIntervalMs?: number
   backoff?: BackoffPolicy
+  /** under sustained churn (more than eventsPerSecond marks in the last second), passes start at most every minIntervalMs */
+  busy?: {eventsPerSecond: number; minIntervalMs: number}
 }
 
 export interface ReconcileLoopStatus {
@@ -63,7 +67,6 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
   let reasons = new Set<string>()
   let running: Promise<void> | undefined
   let passTimer: Timer | undefined
-  let resyncTimer: Timer | undefined
   let lastPassStart = Number.NEGATIVE_INFINITY
   let retryAt = Number.NEGATIVE_INFINITY
   let retry: Backoff = backoff(options.backoff ?? DEFAULT_BACKOFF)
@@ -73,9 +76,19 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
   let passed!: () => void
   const firstPass = new Promise<void>((resolve) => (passed = resolve))
 
+  // clock times of the marks of the last second (only kept when `busy` is asked for)
+  const recentMarks: number[] = []
+  const spacing = (): number => {
+    const busy = options.busy
+    if (busy === undefined) return minIntervalMs
+    const since = clock.now() - 1000
+    while (recentMarks.length > 0 && recentMarks[0]! <= since) recentMarks.shift()
+    return recentMarks.length > busy.eventsPerSecond ? Math.max(minIntervalMs, busy.minIntervalMs) : minIntervalMs
+  }
+
   const schedule = (): void => {
     if (!started || stopped || running || passTimer || !dirty) return
-    const due = Math.max(lastPassStart + minIntervalMs, retryAt)
+    const due = Math.max(lastPassStart + spacing(), retryAt)
     passTimer = clock.setTimer(Math.max(0, due - clock.now()), () => {
       passTimer = undefined
       runPass()
@@ -126,18 +139,24 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
     })()
   }
 
-  const armResync = (): void => {
-    if (resyncIntervalMs <= 0 || stopped) return
-    resyncTimer = clock.setTimer(resyncIntervalMs, () => {
-      resyncTimer = undefined
-      loop.markDirty('resync')
-      armResync()
-    })
+  // the periodic marks: the full resync and the light check, each re-armed after it fires
+  const timers = new Map<string, Timer>()
+  const every = (intervalMs: number, reason: string): void => {
+    if (intervalMs <= 0 || stopped) return
+    timers.set(
+      reason,
+      clock.setTimer(intervalMs, () => {
+        timers.delete(reason)
+        loop.markDirty(reason)
+        every(intervalMs, reason)
+      }),
+    )
   }
 
   const loop: ReconcileLoop = {
     markDirty(reason) {
       if (stopped) return
+      if (options.busy !== undefined && reason !== 'check' && reason !== 'resync') recentMarks.push(clock.now())
       dirty = true
       reasons.add(reason)
       schedule()
@@ -145,15 +164,16 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
     start() {
       if (started) return
       started = true
-      armResync()
+      every(resyncIntervalMs, 'resync')
+      every(options.checkIntervalMs ?? 0, 'check')
       loop.markDirty('start')
     },
     async stop() {
       stopped = true
       passTimer?.cancel()
-      resyncTimer?.cancel()
+      for (const timer of timers.values()) timer.cancel()
+      timers.clear()
       passTimer = undefined
-      resyncTimer = undefined
       await running
     },
     status: () => ({...status, dirty}),

@@ -7,9 +7,12 @@
 //   - the routes' loop starts after subnet.env (and READY=1 sent), as flanneld's does, or as
 //     soon as the rules fail or take longer than RULES_GRACE_MS: a broken iptables must not hold
 //     the routes back; the watch follows the routes' first pass.
+//   - one health state collects the degraded reasons (own-lease-guard.ts: another host wrote our
+//     lease; underlay-check.ts; peers the backend cannot reach) for /readyz and diagnose.
 // Resolves when the signal aborts; the caller tells a stop from a lost lease.
 import type {AgentBackend} from '../backends/backend-module.js'
 import {formatIp4Net} from '../core/ip4.js'
+import type {LeaseShape} from '../core/peer-validation.js'
 import {renderSubnetEnv} from '../core/subnet-env.js'
 import type {Ip4Net, Lease, NetworkConfig} from '../core/types.js'
 import type {AcquiredLease} from './acquire-lease.js'
@@ -17,7 +20,14 @@ import type {AgentDeps, AgentOptions} from './agent-deps.js'
 import {sleep} from './clock.js'
 import {watchNetworkConfig} from './config-watch.js'
 import {createLeaseBook} from './lease-book.js'
-import {startLeaseKeeper} from './lease-keeper.js'
+import {startLeaseKeeper, type LeaseKeeper} from './lease-keeper.js'
+import {createHealthState, type HealthState} from './health-state.js'
+import {createUnderlayCheck} from './underlay-check.js'
+import type {ExternalInterface} from '../core/external-interface.js'
+
+/** the degraded reason of peers the backend cannot reach (host-gw off our segment) */
+const UNREACHABLE_PEERS = 'unreachable-peers'
+import {createOwnLeaseGuard, type OwnLeaseGuard} from './own-lease-guard.js'
 import {abortion, Stopped} from './retrying.js'
 import {createRoutesLoop} from './routes-loop.js'
 import {createRulesLoop} from './rules-loop.js'
@@ -33,6 +43,12 @@ export interface RunLoopsInput {
   network: Ip4Net
   /** the config the agent runs: a new one in etcd is logged (config-watch.ts), not applied */
   config?: NetworkConfig
+  /** what a peer's lease must look like; absent: not checked */
+  shape?: LeaseShape
+  /** the external interface as the agent started with it (its MTU is checked); absent: not checked */
+  external?: ExternalInterface
+  /** false when the config's Backend.MTU, not the interface, gives the underlay MTU */
+  mtuFollowsInterface?: boolean
   backend: AgentBackend
   acquired: AcquiredLease
   /** the agent's one signal: SIGINT/SIGTERM, our lease lost, or a failure elsewhere */
@@ -60,12 +76,21 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
 
   // changes before the routes' loop exists need no mark: its first pass sees them all
   let routes: ReconcileLoop | undefined
+  let keeper: LeaseKeeper | undefined
+  const health = createHealthState((reasons) => deps.setDegraded?.(reasons))
+  const guard = ownLeaseGuard(input, options, deps, health, {
+    reassert: async () => keeper?.renewNow(),
+    onYield: () => keeper?.stop(),
+  })
+  cleanups.push(() => guard.stop())
   const book = createLeaseBook({
     ownKey: ownLease.key,
     backendType: backend.type,
     log,
     onChange: (reason) => routes?.markDirty(reason),
     onOwnLeaseDeleted: input.onOwnLeaseDeleted,
+    shape: input.shape,
+    onOwnPut: (lease) => guard.onOwnPut(lease),
   })
 
   await backend.activate(ownLease)
@@ -82,7 +107,20 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
     ownLease: () => ownLease,
     peers: () => book.peers(),
     resyncIntervalMs: options.resyncIntervalMs,
+    checkIntervalMs: options.checkIntervalMs,
     minPassIntervalMs: options.minPassIntervalMs,
+    check:
+      input.external === undefined
+        ? undefined
+        : createUnderlayCheck({
+            external: input.external,
+            overlayMtu: backend.mtu,
+            followsInterface: input.mtuFollowsInterface ?? true,
+            listInterfaces: () => deps.listInterfaces(),
+            log,
+            health,
+          }),
+    onDegraded: (reasons) => (reasons.length > 0 ? health.set(UNREACHABLE_PEERS, reasons.join('; ')) : health.clear(UNREACHABLE_PEERS)),
   })
   routes = routesLoop
   cleanups.push(() => routesLoop.stop())
@@ -104,8 +142,9 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
     if (input.config !== undefined) void watchNetworkConfig({config: input.config, ownLease: () => ownLease, signal}, deps)
   }
 
-  const keeper = startLeaseKeeper({clock, log, store, lease: ownLease, renewMarginMinutes: options.renewMarginMinutes, onRenewed: (lease) => (ownLease = lease)})
-  cleanups.push(() => keeper.stop())
+  const renewals = startLeaseKeeper({clock, log, store, lease: ownLease, renewMarginMinutes: options.renewMarginMinutes, onRenewed: (lease) => (ownLease = lease)})
+  keeper = renewals
+  cleanups.push(() => renewals.stop())
 
   if (rules !== undefined) {
     let rulesInPlace = false
@@ -142,4 +181,33 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
     resync: (reason) => routesLoop.markDirty(reason),
   })
   await Promise.all([abortion(signal), running])
+}
+
+/**
+ * The guard of our lease's value. A reused lease that held other backend data (vxlan: another
+ * VtepMAC) than this host's is warned about: after a reboot that is expected (a new device), but
+ * it may be another live host with this public IP; this host is then the newcomer and yields.
+ */
+function ownLeaseGuard(input: RunLoopsInput, options: AgentOptions, deps: AgentDeps, health: HealthState, hooks: {reassert: () => Promise<void>; onYield: () => void}): OwnLeaseGuard {
+  const {log} = deps
+  const {lease, how, previousAttrs} = input.acquired
+  const data = (value: unknown): string => JSON.stringify(value ?? null)
+  const newcomer = how === 'reuse' && previousAttrs !== undefined && data(previousAttrs.backendData) !== data(lease.attrs.backendData)
+  if (newcomer) {
+    log.warn('reused our lease, but it held another host\'s data', {
+      key: lease.key,
+      held: data(previousAttrs.backendData),
+      ours: data(lease.attrs.backendData),
+      detail: `another live host may hold this public IP ${lease.attrs.publicIp} (expected only if this host rebooted and its device is new)`,
+    })
+  }
+  return createOwnLeaseGuard({
+    clock: deps.clock,
+    log,
+    health,
+    ours: lease.attrs,
+    newcomer,
+    holdOffMs: options.ownLeaseHoldOffMs,
+    ...hooks,
+  })
 }

@@ -158,7 +158,7 @@ test('flanctl up in a namespace: subnet.env, vxlan device, peer entries, rules, 
   assert.deepEqual(device.addr_info.filter((a: {family: string}) => a.family === 'inet').map((a: {local: string; prefixlen: number}) => `${a.local}/${a.prefixlen}`), [`198.18.${third}.0/32`])
 
   // the peer's entries
-  await eventually('the peer route', () => ip('-n', HOST, 'route', 'show', '198.18.99.0/24').includes('via 198.18.99.0 dev flannel.1 onlink'))
+  await eventually('the peer route', () => ip('-n', HOST, 'route', 'show', '198.18.99.0/24').includes('via 198.18.99.0 dev flannel.1 proto 151 onlink'))
   assert.match(ip('-n', HOST, 'neigh', 'show', 'dev', 'flannel.1'), /198\.18\.99\.0 lladdr 0a:00:00:00:00:99 PERMANENT/)
   assert.match(execFileSync('bridge', ['-n', HOST, 'fdb', 'show', 'dev', 'flannel.1'], {encoding: 'utf8'}), /0a:00:00:00:00:99 dst 203\.0\.113\.2 self permanent/)
 
@@ -178,7 +178,23 @@ test('flanctl up in a namespace: subnet.env, vxlan device, peer entries, rules, 
 
   // a route deleted by hand comes back (resync), a lease deleted removes its entries
   ip('-n', HOST, 'route', 'del', '198.18.99.0/24')
-  await eventually('the route to come back', () => ip('-n', HOST, 'route', 'show', '198.18.99.0/24').includes('flannel.1'))
+  // by the full resync (every 30 s): the 5 s checks look at the device only
+  await eventually('the route to come back', () => ip('-n', HOST, 'route', 'show', '198.18.99.0/24').includes('flannel.1'), 60_000)
+
+  // the device is desired state too: deleted, it is made again (same VtepMAC, the peer's entries
+  // back); set down, it is set up again
+  const vtepMac = device.address
+  ip('-n', HOST, 'link', 'del', 'flannel.1')
+  await eventually('flannel.1 made again, with the peer route', () => ip('-n', HOST, 'route', 'show', '198.18.99.0/24').includes('via 198.18.99.0 dev flannel.1 proto 151 onlink'), 60_000)
+  const remade = JSON.parse(ip('-n', HOST, '-d', '-j', 'addr', 'show', 'dev', 'flannel.1'))[0]
+  assert.equal(remade.address, vtepMac, 'the VtepMAC of the lease')
+  assert.ok(remade.flags.includes('UP'))
+  assert.match(execFileSync('bridge', ['-n', HOST, 'fdb', 'show', 'dev', 'flannel.1'], {encoding: 'utf8'}), /0a:00:00:00:00:99 dst 203\.0\.113\.2 self permanent/)
+  await eventually('the log line of the repair', () => records(agent).some((r) => r.msg === 'device repaired' && /flannel\.1 was missing: created again/.test(String(r.detail))))
+  ip('-n', HOST, 'link', 'set', 'flannel.1', 'down')
+  await eventually('flannel.1 up again', () => JSON.parse(ip('-n', HOST, '-j', 'link', 'show', 'flannel.1'))[0].flags.includes('UP') && ip('-n', HOST, 'route', 'show', '198.18.99.0/24').includes('flannel.1'), 60_000)
+  await eventually('the log line of the repair', () => records(agent).some((r) => r.msg === 'device repaired' && /flannel\.1 was down: set up/.test(String(r.detail))))
+
   await etcd.etcdctl(['del', PEER_KEY])
   await eventually('the route to go', () => ip('-n', HOST, 'route', 'show', '198.18.99.0/24').trim() === '')
   await eventually('the fdb entry to go', () => !execFileSync('bridge', ['-n', HOST, 'fdb', 'show', 'dev', 'flannel.1'], {encoding: 'utf8'}).includes('0a:00:00:00:00:99'))

@@ -28,3 +28,20 @@ test('a port in use is an error naming the flags', async () => {
     await first.close()
   }
 })
+
+test('/readyz is 503 naming each degraded reason while any is set, 200 again when cleared', async () => {
+  const server = await startHealthServer('127.0.0.1', 0)
+  try {
+    const base = `http://127.0.0.1:${server.address.port}`
+    server.setReady(true)
+    server.setDegraded([{name: 'duplicate-public-ip', detail: 'our lease /coreos.com/network/subnets/198.18.1.0-24 was overwritten by another writer'}])
+    const degraded = await fetch(`${base}/readyz`)
+    assert.equal(degraded.status, 503)
+    assert.equal(await degraded.text(), 'degraded: duplicate-public-ip: our lease /coreos.com/network/subnets/198.18.1.0-24 was overwritten by another writer\n')
+    assert.equal((await fetch(`${base}/healthz`)).status, 200, 'still alive')
+    server.setDegraded([])
+    assert.equal((await fetch(`${base}/readyz`)).status, 200)
+  } finally {
+    await server.close()
+  }
+})

@@ -1,4 +1,4 @@
-import {describe, it} from 'node:test'
+import {describe, it, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {hostGwDesired, hostGwPreflight} from '../../src/backends/host-gw/desired.js'
 import {byKind, formatOf as formatEntry} from '../helpers/entries.js'
@@ -49,4 +49,17 @@ describe('hostGwPreflight', () => {
     assert.equal(r.error.code, 'E_USAGE')
     assert.match(r.error.message, /203\.0\.113\.1 differs from the address 192\.0\.2\.10 of interface eth0.*NAT, which is not supported by host-gw backend/)
   })
+})
+
+test('host-gw: a peer not on the external interface\'s subnet is skipped with one clear warning, and the host is degraded', () => {
+  const base = {ownLease: {subnet: {ip: 0xc6120100, prefixLen: 24}}, externalInterface: 'eth0', onLinkSubnets: [{ip: 0xcb007100, prefixLen: 24}]}
+  const near: Lease = {key: '/coreos.com/network/subnets/198.18.2.0-24', subnet: {ip: 0xc6120200, prefixLen: 24}, attrs: {publicIp: '203.0.113.2', publicIpv6: null, backendType: 'host-gw'}, reservation: false}
+  const far: Lease = {key: '/coreos.com/network/subnets/198.18.3.0-24', subnet: {ip: 0xc6120300, prefixLen: 24}, attrs: {publicIp: '192.0.2.3', publicIpv6: null, backendType: 'host-gw'}, reservation: false}
+  const {state, warnings, degraded} = hostGwDesired({...base, leases: [near, far]})
+  assert.deepEqual(state, [{kind: 'route', dst: near.subnet, via: 0xcb007102, dev: 'eth0', onlink: false}])
+  assert.equal(warnings.length, 1)
+  assert.match(warnings[0]!, /key \/coreos\.com\/network\/subnets\/198\.18\.3\.0-24\): host-gw peer 192\.0\.2\.3 is not on eth0's subnet \(203\.0\.113\.0\/24\)/)
+  assert.match(warnings[0]!, /use the vxlan backend \(with "DirectRouting": true/)
+  assert.deepEqual(degraded, ["host-gw peer 192.0.2.3 (198.18.3.0/24) is not on eth0's L2 segment"])
+  assert.equal(hostGwDesired({...base, leases: [near]}).degraded, undefined)
 })

@@ -98,20 +98,21 @@ describe('udp kinds read back from ip -j', () => {
     assert.deepEqual(udpDeviceFromJson(rows.slice(0, 1), 'flannel0'), [])
   })
 
-  it('the route on flannel0 inside the network; kernel routes, gateways and other devices are not ours', () => {
+  it('the marked route on flannel0 inside the network; unmarked (an administrator\'s) and kernel routes, gateways and other devices are not ours', () => {
     const rows = [
-      {dst: '198.18.0.0/16', dev: 'flannel0', scope: 'link'},
+      {dst: '198.18.0.0/16', dev: 'flannel0', scope: 'link', protocol: '151'},
+      {dst: '198.18.4.0/24', dev: 'flannel0', scope: 'link', protocol: 'static'},
       {dst: '198.18.1.0/24', dev: 'docker0', protocol: 'kernel'},
-      {dst: '198.18.7.0/24', dev: 'flannel0', gateway: '198.18.7.0'},
-      {dst: '10.0.0.0/8', dev: 'flannel0'},
-      {dst: '198.18.9.0/24', dev: 'flannel0', metric: 100},
+      {dst: '198.18.7.0/24', dev: 'flannel0', gateway: '198.18.7.0', protocol: '151'},
+      {dst: '10.0.0.0/8', dev: 'flannel0', protocol: '151'},
+      {dst: '198.18.9.0/24', dev: 'flannel0', metric: 100, protocol: '151'},
     ]
     assert.deepEqual(deviceRoutesFromJson(rows, 'flannel0', NETWORK), [{kind: 'device-route', dst: NETWORK, dev: 'flannel0'}])
   })
 
   it('batch lines', () => {
     assert.deepEqual(udpDeviceBatchLines({verb: 'replace', entry: {kind: 'udp-device', dev: 'flannel0', address: 0xc6120100, mtu: 1472, up: true}}), ['address replace 198.18.1.0/32 dev flannel0', 'link set dev flannel0 mtu 1472 up'])
-    assert.deepEqual(deviceRouteBatchLines({verb: 'replace', entry: {kind: 'device-route', dst: NETWORK, dev: 'flannel0'}}), ['route replace 198.18.0.0/16 dev flannel0'])
-    assert.deepEqual(deviceRouteBatchLines({verb: 'delete', entry: {kind: 'device-route', dst: NETWORK, dev: 'flannel0'}}), ['route del 198.18.0.0/16 dev flannel0'])
+    assert.deepEqual(deviceRouteBatchLines({verb: 'replace', entry: {kind: 'device-route', dst: NETWORK, dev: 'flannel0'}}), ['route replace 198.18.0.0/16 dev flannel0 proto 151'])
+    assert.deepEqual(deviceRouteBatchLines({verb: 'delete', entry: {kind: 'device-route', dst: NETWORK, dev: 'flannel0'}}), ['route del 198.18.0.0/16 dev flannel0 proto 151'])
   })
 })

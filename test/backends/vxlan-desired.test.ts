@@ -32,6 +32,29 @@ const own = {subnet: net('198.18.5.0/24')}
 const base = {ownLease: own, device: 'flannel.1', externalInterface: 'eth0', directRouting: false}
 
 describe('vxlanDesired', () => {
+  it('skips a lease whose VtepMAC is all-zero, broadcast or multicast, naming the key', () => {
+    const {state, warnings} = vxlanDesired({
+      ...base,
+      leases: [vx('198.18.6.0/24', '192.0.2.6', '00:00:00:00:00:00'), vx('198.18.7.0/24', '192.0.2.7', 'ff:ff:ff:ff:ff:ff'), vx('198.18.8.0/24', '192.0.2.8', '01:00:5e:00:00:01'), vx('198.18.9.0/24', '192.0.2.9', '0a:00:00:00:00:09')],
+    })
+    assert.deepEqual(lines(state), ['fdb 0a:00:00:00:00:09 dev flannel.1 dst 192.0.2.9', 'neigh 198.18.9.0 lladdr 0a:00:00:00:00:09 dev flannel.1 nud permanent', 'route 198.18.9.0/24 via 198.18.9.0 dev flannel.1 onlink'])
+    assert.deepEqual(warnings, [
+      'lease 198.18.6.0/24 (key /coreos.com/network/subnets/198.18.6.0-24): BackendData.VtepMAC: 00:00:00:00:00:00 is all zeros; skipped',
+      'lease 198.18.7.0/24 (key /coreos.com/network/subnets/198.18.7.0-24): BackendData.VtepMAC: ff:ff:ff:ff:ff:ff is the broadcast address; skipped',
+      'lease 198.18.8.0/24 (key /coreos.com/network/subnets/198.18.8.0-24): BackendData.VtepMAC: 01:00:5e:00:00:01 is a multicast address; skipped',
+    ])
+  })
+
+  it('two leases with one VtepMAC: the older keeps its entries, the newer is skipped naming both keys', () => {
+    const older = {...vx('198.18.9.0/24', '192.0.2.9', '0a:00:00:00:00:09'), createRevision: '10'}
+    const copy = {...vx('198.18.7.0/24', '192.0.2.7', '0a:00:00:00:00:09'), createRevision: '20'}
+    const {state, warnings} = vxlanDesired({...base, leases: [copy, older]})
+    assert.deepEqual(lines(state), ['fdb 0a:00:00:00:00:09 dev flannel.1 dst 192.0.2.9', 'neigh 198.18.9.0 lladdr 0a:00:00:00:00:09 dev flannel.1 nud permanent', 'route 198.18.9.0/24 via 198.18.9.0 dev flannel.1 onlink'])
+    assert.deepEqual(warnings, [
+      'lease 198.18.7.0/24 (key /coreos.com/network/subnets/198.18.7.0-24): VtepMAC 0a:00:00:00:00:09 is already the VtepMAC of the older lease /coreos.com/network/subnets/198.18.9.0-24; skipped',
+    ])
+  })
+
   it('programs neighbour, fdb and onlink route for each remote vxlan lease, as flannel', () => {
     const {state, warnings} = vxlanDesired({
       ...base,

@@ -168,3 +168,12 @@ test('property: a new subnet never overlaps a lease and always fits the config',
     return true
   }), {numRuns: 500})
 })
+
+test('a lease that is not a valid peer (loopback PublicIP, zero VtepMAC) still holds its subnet', () => {
+  const tiny = config('{"Network":"10.2.0.0/22","SubnetLen":24,"Backend":{"Type":"vxlan"}}')
+  const loopback = lease('10.2.1.0/24', '127.0.0.1')
+  const zeroMac: Lease = {...lease('10.2.2.0/24', '192.0.2.99'), attrs: {publicIp: '192.0.2.99', publicIpv6: null, backendType: 'vxlan', backendData: {VNI: 1, VtepMAC: '00:00:00:00:00:00'}}}
+  const choice = chooseSubnet({config: tiny, leases: [loopback, zeroMac], publicIp: ME, random: first})
+  assert.ok(choice.ok)
+  assert.deepEqual(summary(choice.value), {kind: 'new', subnet: '10.2.3.0/24', stale: []})
+})

@@ -78,7 +78,8 @@ describe('e2e host-gw: 3 flanctl hosts', () => {
   it('a route deleted by hand comes back', async () => {
     const s = state(name)
     await runCommand('ip', ['-n', host(s, 'h2').netns, 'route', 'del', host(s, 'h3').subnet!])
-    await waitFor('h2 restores its route to h3', async () => routeVia(s, 'h2', 'h3'), 30_000)
+    // by the full resync, every 30 s
+    await waitFor('h2 restores its route to h3', async () => routeVia(s, 'h2', 'h3'), 60_000)
   })
 
   it('a host joining, and a host set up by hand as flanneld does, appear on the others and ping both ways', async () => {

@@ -135,7 +135,8 @@ describe('e2e vxlan: 3 flanctl hosts', () => {
     const {runCommand} = await import('../../src/adapters/netns/run-command.js')
     await runCommand('ip', ['-n', h1.netns, 'route', 'del', h2.subnet!])
     assert.ok(await noRouteTo(h1.netns, h2.subnet!))
-    await waitFor(`route ${h2.subnet} back on h1`, async () => peerEntriesPresent(s, 'h1', 'h2'), 30_000)
+    // by the full resync, every 30 s
+    await waitFor(`route ${h2.subnet} back on h1`, async () => peerEntriesPresent(s, 'h1', 'h2'), 60_000)
   })
 
   it('an agent restarted keeps its subnet, its lease and its kernel state', async () => {

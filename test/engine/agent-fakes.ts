@@ -65,7 +65,10 @@ export class FakeStore implements LeaseStore {
     this.renewals.push({key: lease.key, ttl: ttlSeconds})
     const renewed = {...lease, attrs, etcdLeaseId: String(Number(lease.etcdLeaseId ?? 0) + 1), ttlSeconds}
     this.leases.set(lease.key, renewed)
+    this.revision++
     this.onLeaseWritten?.(renewed)
+    // as etcd's watch does: our own write comes back through it
+    for (const sink of [...this.sinks]) sink.onPut(renewed)
     return renewed
   }
   async putReservation(subnet: Ip4Net, attrs: LeaseAttrs): Promise<Lease> {
@@ -169,6 +172,8 @@ export interface Harness {
   writes: Array<{at: number; path: string; text: string}>
   notified: string[]
   ready: boolean[]
+  /** the degraded reasons' names after each change */
+  degraded: string[][]
   rules: Array<{at: number; rules: readonly IptablesRule[]}>
   rulesFailures: number
   events: string[]
@@ -192,6 +197,7 @@ export function harness(overrides: Partial<AgentOptions> = {}): Harness {
     writes: [],
     notified: [],
     ready: [],
+    degraded: [],
     rules: [],
     rulesFailures: 0,
     events: [],
@@ -246,6 +252,9 @@ export function harness(overrides: Partial<AgentOptions> = {}): Harness {
     },
     setReady: (ready) => {
       h.ready.push(ready)
+    },
+    setDegraded: (reasons) => {
+      h.degraded.push(reasons.map((r) => r.name))
     },
   }
   return h

@@ -123,3 +123,24 @@ test('our own lease missing from the first list is reported too', () => {
   b.load({leases: [peerA], warnings: [], revision: '1'})
   assert.deepEqual(ownDeleted, ['deleted'])
 })
+
+test('leases outside the Network, of another length or with an unusable PublicIP are not peers: one warning per key, kept across resyncs', () => {
+  const log = new RecordingLogger()
+  const changes: string[] = []
+  const shape = {network: {ip: 0xc6120000, prefixLen: 16}, subnetLen: 24, ownAddresses: [0xc000020b]}
+  const b = createLeaseBook({ownKey: own.key, backendType: 'vxlan', log, onChange: (r) => changes.push(r), onOwnLeaseDeleted: () => {}, shape})
+  const garbage = [lease('0.0.0.0/0', '192.0.2.20'), lease('10.0.0.0/8', '192.0.2.21'), lease('198.18.7.0/24', '127.0.0.1'), lease('198.18.8.0/24', '192.0.2.11')]
+  const list = {leases: [own, peerA, ...garbage], warnings: [], revision: '1'}
+  b.load(list)
+  assert.deepEqual(keys(b.peers()), [peerA.key])
+  const warned = log.find('skipping lease: not a valid peer, nothing programmed')
+  assert.deepEqual(warned.map((r) => r.fields.key), garbage.map((l) => l.key))
+  assert.match(String(warned[0].fields.detail), /subnet 0\.0\.0\.0\/0 is not a \/24 inside the Network 198\.18\.0\.0\/16/)
+  assert.match(String(warned[3].fields.detail), /PublicIP 192\.0\.2\.11 is this host's own address/)
+  b.onResync(list)
+  b.onPut({...garbage[0], etcdLeaseId: '2'})
+  assert.equal(log.find('skipping lease: not a valid peer, nothing programmed').length, 4, 'once per key')
+  b.onPut(lease('198.18.7.0/24', '192.0.2.27'))
+  assert.deepEqual(keys(b.peers()), [peerA.key, garbage[2].key], 'fixed by its owner: a peer again')
+  assert.equal(changes.at(-1), 'put')
+})

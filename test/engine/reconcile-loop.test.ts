@@ -193,3 +193,32 @@ test('stop waits for the pass in progress', async () => {
   await stopping
   assert.equal(finished, true)
 })
+
+test('busy: under sustained churn passes are spaced further apart; the first change after a quiet time goes at once', async () => {
+  const clock = new FakeClock()
+  const starts: number[] = []
+  const loop = createReconcileLoop({
+    name: 'routes',
+    clock,
+    log: new RecordingLogger(),
+    resyncIntervalMs: 0,
+    busy: {eventsPerSecond: 5, minIntervalMs: 500},
+    reconcile: async () => {
+      starts.push(clock.now())
+      return {changes: 1}
+    },
+  })
+  loop.start()
+  await clock.advance(0)
+  await clock.advance(5000)
+  starts.length = 0
+  for (let i = 0; i < 30; i++) {
+    loop.markDirty('put')
+    await clock.advance(100) // 10 changes a second for 3 s
+  }
+  await clock.advance(1000)
+  assert.equal(starts[0], 5000, 'the first change after a quiet time: at once')
+  assert.ok(starts.length <= 12, `${starts.length} passes for 30 changes in 3 s, not 30 (${starts.join(', ')})`)
+  for (let i = 1; i < starts.length; i++) if (starts[i]! - starts[i - 1]! < 500 && i > 6) assert.fail(`passes ${starts[i - 1]} and ${starts[i]} closer than 500 ms under churn`)
+  await loop.stop()
+})

@@ -17,6 +17,8 @@ export interface FakePlatform {
 
 export function fakePlatform(options: {existing?: VxlanDeviceState; dataplane?: Dataplane; onEnsure?: (spec: VxlanDeviceSpec) => void} = {}): FakePlatform {
   const {existing} = options
+  // the device as the last ensure left it (what a read returns from then on)
+  let current: VxlanDeviceState | undefined = existing
   const ensured: VxlanDeviceSpec[] = []
   const relays = fakeRelays()
   const dataplane: Dataplane = options.dataplane ?? {kinds: ROUTING_KINDS, observe: async () => [], apply: async () => {}}
@@ -24,12 +26,14 @@ export function fakePlatform(options: {existing?: VxlanDeviceState; dataplane?: 
     ensured,
     relays,
     platform: {
-      readVxlanDevice: async () => existing,
+      readVxlanDevice: async () => current,
       ensureVxlanDevice: async (spec) => {
         ensured.push(spec)
         options.onEnsure?.(spec)
-        const mac = existing !== undefined && vxlanIncompatibility(existing, spec) === undefined ? existing.mac : spec.mac
-        return {name: spec.name, index: 9, mac, mtu: spec.mtu, created: existing === undefined}
+        const before = current
+        const mac = before !== undefined && vxlanIncompatibility(before, spec) === undefined ? before.mac : spec.mac
+        current = {name: spec.name, index: 9, kind: 'vxlan', mac, mtu: spec.mtu, up: true, vni: spec.vni, port: spec.port, localIp: spec.localIp, externalInterface: spec.externalInterface, learning: false, addresses: [spec.address]}
+        return {name: spec.name, index: 9, mac, mtu: spec.mtu, created: before === undefined}
       },
       vxlanDataplane: () => dataplane,
       hostGwDataplane: () => dataplane,

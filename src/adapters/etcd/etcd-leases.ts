@@ -15,7 +15,7 @@ const TTL_CONCURRENCY = 32
 
 /** A lease from one key/value; `etcdLeaseId` "0" means a reservation. */
 export function decodeKv(prefix: string, kv: IKeyValue, ttlSeconds?: number) {
-  return decodeLease({key: kv.key.toString('utf8'), value: kv.value.toString('utf8'), prefix, etcdLeaseId: kv.lease, ttlSeconds})
+  return decodeLease({key: kv.key.toString('utf8'), value: kv.value.toString('utf8'), prefix, etcdLeaseId: kv.lease, ttlSeconds, createRevision: kv.create_revision})
 }
 
 export async function listLeases(connection: EtcdConnection, options: {withTtl?: boolean} = {}): Promise<LeaseList> {

@@ -1,16 +1,20 @@
 // --healthz-port: GET /healthz answers 200 while the agent runs; GET /readyz answers 503 until
-// the lease, rules and subnet.env are in place, then 200 (a Kubernetes-style probe pair).
+// the lease, rules and subnet.env are in place, then 200 (a Kubernetes-style probe pair), and
+// 503 again while the agent has a degraded reason (another host wrote our lease).
 import {createServer, type Server} from 'node:http'
 import {FlanctlError} from '../../core/errors.js'
 
 export interface HealthServer {
   readonly address: {ip: string; port: number}
   setReady(ready: boolean): void
+  /** degraded reasons (one line each): /readyz answers 503 with them while any is set */
+  setDegraded(reasons: readonly {name: string; detail: string}[]): void
   close(): Promise<void>
 }
 
 export async function startHealthServer(ip: string, port: number): Promise<HealthServer> {
   let ready = false
+  let degraded: readonly {name: string; detail: string}[] = []
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0]
     const reply = (status: number, text: string): void => {
@@ -19,7 +23,11 @@ export async function startHealthServer(ip: string, port: number): Promise<Healt
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return reply(405, 'method not allowed')
     if (path === '/healthz') return reply(200, 'ok')
-    if (path === '/readyz') return ready ? reply(200, 'ok') : reply(503, 'not ready')
+    if (path === '/readyz') {
+      if (!ready) return reply(503, 'not ready')
+      if (degraded.length > 0) return reply(503, `degraded: ${degraded.map((r) => `${r.name}: ${r.detail}`).join('; ')}`)
+      return reply(200, 'ok')
+    }
     return reply(404, 'not found: try /healthz or /readyz')
   })
   // keep-alive connections must not hold the process open at exit
@@ -36,6 +44,9 @@ export async function startHealthServer(ip: string, port: number): Promise<Healt
     address: {ip, port: actualPort},
     setReady(value) {
       ready = value
+    },
+    setDegraded(reasons) {
+      degraded = reasons
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,4 @@
-// Keeping flannel's masquerade and forward rules in place: one `iptables-save -t <table>` per
-// table to check, and only when something is missing or out of order, one
+// Keeping flannel's masquerade and forward rules in place: one `iptables-save` to check, and only when something is missing or out of order, one
 // `iptables-restore -w 5 --noflush` with the payload core/masq-rules computes. Nothing else in the
 // tables is touched. Optional netns (tests, lab) runs the tools through `ip netns exec`.
 import {FlanctlError} from '../../core/errors.js'

@@ -5,5 +5,5 @@ import {createIproute2Dataplane} from '../iproute2-dataplane.js'
 import {iproute2Routes} from '../route-kind.js'
 
 export function hostGwIproute2Dataplane(options: {externalInterface: string; network: Ip4Net}, netns?: string): Dataplane {
-  return createIproute2Dataplane([iproute2Routes({devices: [options.externalInterface], network: options.network})], netns)
+  return createIproute2Dataplane([iproute2Routes()], netns)
 }

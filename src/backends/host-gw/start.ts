@@ -20,7 +20,7 @@ export async function startHostGw(input: BackendStartInput): Promise<AgentBacken
     leaseAttrs: hostGwLeaseAttrs(formatIp4(external.publicIp)),
     details: {iface: external.name},
     activate: async () => {},
-    desired: (ownLease, peers) => hostGwDesired({ownLease, leases: peers, externalInterface: external.name}),
+    desired: (ownLease, peers) => hostGwDesired({ownLease, leases: peers, externalInterface: external.name, onLinkSubnets: external.onLinkSubnets}),
     dataplane: platform.hostGwDataplane({externalInterface: external.name, network}),
   }
 }

@@ -1,10 +1,12 @@
-// udp's one route: `<Network> dev flannel0` (no gateway: the relay picks the peer). Observed
-// among the main table's routes on flannel0 inside the network.
+// udp's one route: `<Network> dev flannel0` (no gateway: the relay picks the peer), marked as
+// flanctl's (owner-mark.ts). Observed among the main table's marked routes on flannel0 inside
+// the network.
 import type {EntryKind, Op} from '../../core/dataplane-state.js'
 import {formatIp4Net, ip4NetContainsNet, parseIp4Net} from '../../core/ip4.js'
 import type {Ip4Net} from '../../core/types.js'
 import {runJson} from '../../adapters/iproute2/run.js'
 import type {Iproute2Kind} from '../iproute2-dataplane.js'
+import {FLANCTL_PROTOCOL, isFlanctlProtocol} from '../owner-mark.js'
 
 export interface DeviceRouteEntry {
   kind: 'device-route'
@@ -22,7 +24,7 @@ export const deviceRouteKind: EntryKind<DeviceRouteEntry> = {
 
 export function deviceRouteBatchLines(op: Op<DeviceRouteEntry>): string[] {
   const route = `${formatIp4Net(op.entry.dst)} dev ${op.entry.dev}`
-  return [op.verb === 'replace' ? `route replace ${route}` : `route del ${route}`]
+  return [op.verb === 'replace' ? `route replace ${route} proto ${FLANCTL_PROTOCOL}` : `route del ${route} proto ${FLANCTL_PROTOCOL}`]
 }
 
 interface IpRouteRow {
@@ -37,7 +39,7 @@ export function deviceRoutesFromJson(rows: readonly IpRouteRow[], dev: string, n
   const routes: DeviceRouteEntry[] = []
   for (const r of rows) {
     if (typeof r !== 'object' || r === null || r.dev !== dev || r.gateway !== undefined || typeof r.dst !== 'string') continue
-    if (r.protocol === 'kernel' || (r.metric ?? 0) !== 0) continue
+    if (!isFlanctlProtocol(r.protocol) || (r.metric ?? 0) !== 0) continue
     const dst = parseIp4Net(r.dst.includes('/') ? r.dst : `${r.dst}/32`)
     if (dst.ok && ip4NetContainsNet(network, dst.value)) routes.push({kind: 'device-route', dst: dst.value, dev})
   }

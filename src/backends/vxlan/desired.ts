@@ -7,6 +7,7 @@
 // Our own lease and leases of other backend types are ignored.
 import type {DesiredState, KernelEntry} from '../../core/dataplane-state.js'
 import {formatIp4Net, ip4NetContains, parseIp4} from '../../core/ip4.js'
+import {withoutConflicts} from '../../core/peer-validation.js'
 import type {Ip4Net, Lease} from '../../core/types.js'
 import type {RouteEntry} from '../route-kind.js'
 import type {FdbEntry} from './fdb-kind.js'
@@ -30,38 +31,79 @@ function describe(lease: Lease): string {
   return `lease ${formatIp4Net(lease.subnet)} (key ${lease.key})`
 }
 
+/** What one lease gives, remembered per lease object: an unchanged lease yields the same entry objects (plan-changes.ts). */
+interface PerLease {
+  /** the inputs it was computed for */
+  inputs: string
+  warning?: string
+  vtepMac?: string
+  entries?: {fdb?: FdbEntry; neigh?: NeighEntry; route: RouteEntry}
+}
+const perLease = new WeakMap<Lease, PerLease>()
+
+function leaseEntries(lease: Lease, input: VxlanDesiredInput, inputs: string): PerLease {
+  const cached = perLease.get(lease)
+  if (cached !== undefined && cached.inputs === inputs) return cached
+  const made = computeLeaseEntries(lease, input, inputs)
+  perLease.set(lease, made)
+  return made
+}
+
+function computeLeaseEntries(lease: Lease, input: VxlanDesiredInput, inputs: string): PerLease {
+  const {device, directRouting, externalInterface} = input
+  const {subnet} = lease
+  // as flannel: a lease whose BackendData does not decode is skipped, DirectRouting or not
+  const decoded = decodeVxlanBackendData(lease.attrs, describe(lease))
+  if (!decoded.ok) return {inputs, warning: `${decoded.error.message}; skipped`}
+  const publicIp = parseIp4(lease.attrs.publicIp)
+  if (publicIp === undefined) return {inputs, warning: `${describe(lease)}: PublicIP ${JSON.stringify(lease.attrs.publicIp)} is not an IPv4 address; skipped`}
+  const vtepMac = decoded.value.vtepMac
+  if (directRouting && (input.localSubnetsOnLink ?? []).some((net) => ip4NetContains(net, publicIp))) {
+    return {inputs, vtepMac, entries: {route: {kind: 'route', dst: subnet, via: publicIp, dev: externalInterface, onlink: false}}}
+  }
+  return {
+    inputs,
+    vtepMac,
+    entries: {
+      fdb: {kind: 'fdb', lladdr: vtepMac, dst: publicIp, dev: device},
+      neigh: {kind: 'neigh', ip: subnet.ip, lladdr: vtepMac, dev: device, permanent: true},
+      route: {kind: 'route', dst: subnet, via: subnet.ip, dev: device, onlink: true},
+    },
+  }
+}
+
 export function vxlanDesired(input: VxlanDesiredInput): DesiredState {
-  const {ownLease, device, directRouting, externalInterface} = input
-  const onLink = input.localSubnetsOnLink ?? []
+  const {ownLease} = input
+  const inputs = `${input.device} ${input.directRouting} ${input.externalInterface} ${(input.localSubnetsOnLink ?? []).map(formatIp4Net).join(',')}`
   const routes: RouteEntry[] = []
   const neighs: NeighEntry[] = []
   const fdb: FdbEntry[] = []
   const warnings: string[] = []
+  const usable: Lease[] = []
+  const data = new Map<Lease, PerLease>()
   for (const lease of input.leases) {
     if (lease.attrs.backendType !== 'vxlan') continue
     const {subnet} = lease
     if (subnet.ip === ownLease.subnet.ip && subnet.prefixLen === ownLease.subnet.prefixLen) continue
-    // as flannel: a lease whose BackendData does not decode is skipped, DirectRouting or not
-    const data = decodeVxlanBackendData(lease.attrs, describe(lease))
-    if (!data.ok) {
-      warnings.push(`${data.error.message}; skipped`)
+    const one = leaseEntries(lease, input, inputs)
+    if (one.warning !== undefined) {
+      warnings.push(one.warning)
       continue
     }
-    const vtepMac = data.value.vtepMac
-    const publicIp = parseIp4(lease.attrs.publicIp)
-    if (publicIp === undefined) {
-      warnings.push(`${describe(lease)}: PublicIP ${JSON.stringify(lease.attrs.publicIp)} is not an IPv4 address; skipped`)
-      continue
-    }
-    if (directRouting && onLink.some((net) => ip4NetContains(net, publicIp))) {
-      routes.push({kind: 'route', dst: subnet, via: publicIp, dev: externalInterface, onlink: false})
-      continue
-    }
-    fdb.push({kind: 'fdb', lladdr: vtepMac, dst: publicIp, dev: device})
-    neighs.push({kind: 'neigh', ip: subnet.ip, lladdr: vtepMac, dev: device, permanent: true})
-    routes.push({kind: 'route', dst: subnet, via: subnet.ip, dev: device, onlink: true})
+    usable.push(lease)
+    data.set(lease, one)
+  }
+  // one VTEP per MAC: a copied VtepMAC must not take over the fdb entry of the host that has it
+  const {kept, conflicts} = withoutConflicts(usable, (lease) => [data.get(lease)!.vtepMac!])
+  for (const {kept: older, skipped} of conflicts) {
+    warnings.push(`${describe(skipped)}: VtepMAC ${data.get(skipped)!.vtepMac} is already the VtepMAC of the older lease ${older.key}; skipped`)
+  }
+  for (const lease of kept) {
+    const entries = data.get(lease)!.entries!
+    if (entries.fdb !== undefined) fdb.push(entries.fdb)
+    if (entries.neigh !== undefined) neighs.push(entries.neigh)
+    routes.push(entries.route)
   }
   const state: KernelEntry[] = [...fdb, ...neighs, ...routes]
   return {state, warnings}
 }
-

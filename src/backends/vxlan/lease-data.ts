@@ -27,7 +27,17 @@ export function decodeVxlanBackendData(attrs: LeaseAttrs, source: string): Resul
   const macValue = fields.get('vtepmac')
   const vtepMac = typeof macValue === 'string' ? parseMac(macValue) : undefined
   if (vtepMac === undefined) return bad(`BackendData.VtepMAC: invalid MAC address ${macValue === undefined ? '(missing)' : describe(macValue)}`)
+  const problem = vtepMacProblem(vtepMac)
+  if (problem !== undefined) return bad(`BackendData.VtepMAC: ${vtepMac} ${problem}`)
   return ok({vni, vtepMac})
+}
+
+/** Why a MAC cannot be a VTEP's (a neighbour's lladdr, an fdb entry's key); undefined when it can. */
+export function vtepMacProblem(mac: string): string | undefined {
+  if (mac === '00:00:00:00:00:00') return 'is all zeros'
+  if (mac === 'ff:ff:ff:ff:ff:ff') return 'is the broadcast address'
+  if ((Number.parseInt(mac.slice(0, 2), 16) & 1) === 1) return 'is a multicast address'
+  return undefined
 }
 
 /** The vxlan data of a lease, or undefined when it is not a usable vxlan lease. */

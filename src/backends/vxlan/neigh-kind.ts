@@ -1,12 +1,12 @@
 // vxlan's neighbours: `<subnet>.0 lladdr <VtepMAC> dev flannel.1 nud permanent`, one per peer.
-// Identity: device and address. Observed on the vxlan device inside the network; a
-// non-permanent one is the kernel's own cache, reported but never deleted.
+// Identity: device and address. Installed with flanctl's protocol number (owner-mark.ts) and
+// observed only with it: an administrator's permanent neighbour and the kernel's cache are not ours.
 import type {EntryKind, Op} from '../../core/dataplane-state.js'
-import {formatIp4, ip4NetContains, parseIp4} from '../../core/ip4.js'
+import {formatIp4, parseIp4} from '../../core/ip4.js'
 import {parseMac} from '../../core/mac.js'
-import type {Ip4Net} from '../../core/types.js'
 import {runJson} from '../../adapters/iproute2/run.js'
 import type {Iproute2Kind} from '../iproute2-dataplane.js'
+import {FLANCTL_PROTOCOL, isFlanctlProtocol} from '../owner-mark.js'
 
 export interface NeighEntry {
   kind: 'neigh'
@@ -32,7 +32,7 @@ export const neighKind: EntryKind<NeighEntry> = {
  */
 export function neighBatchLines(op: Op<NeighEntry>): string[] {
   const e = op.entry
-  const replace = `neigh replace ${formatIp4(e.ip)} lladdr ${e.lladdr} dev ${e.dev} nud permanent`
+  const replace = `neigh replace ${formatIp4(e.ip)} lladdr ${e.lladdr} dev ${e.dev} nud permanent protocol ${FLANCTL_PROTOCOL}`
   return op.verb === 'replace' ? [replace] : [replace, `neigh del ${formatIp4(e.ip)} dev ${e.dev}`]
 }
 
@@ -40,25 +40,26 @@ interface IpNeigh {
   dst?: string
   lladdr?: string
   state?: string[]
+  protocol?: string
 }
 
-export function neighsFromJson(rows: readonly IpNeigh[], device: string, network: Ip4Net): NeighEntry[] {
+export function neighsFromJson(rows: readonly IpNeigh[], device: string): NeighEntry[] {
   const neighs: NeighEntry[] = []
   for (const n of rows) {
     if (typeof n !== 'object' || n === null) continue
     const ip = typeof n.dst === 'string' ? parseIp4(n.dst) : undefined
-    if (ip === undefined || !ip4NetContains(network, ip)) continue
+    if (ip === undefined || !isFlanctlProtocol(n.protocol)) continue
     const lladdr = typeof n.lladdr === 'string' ? (parseMac(n.lladdr) ?? n.lladdr) : ''
     neighs.push({kind: 'neigh', ip, lladdr, dev: device, permanent: Array.isArray(n.state) && n.state.includes('PERMANENT')})
   }
   return neighs
 }
 
-export function iproute2Neighs(device: string, network: Ip4Net): Iproute2Kind<NeighEntry> {
+export function iproute2Neighs(device: string): Iproute2Kind<NeighEntry> {
   return {
     ...neighKind,
     tool: 'ip',
     batchLines: neighBatchLines,
-    observe: async (netns) => neighsFromJson(await runJson<IpNeigh>('ip', ['-4', 'neigh', 'show', 'dev', device], {netns}), device, network),
+    observe: async (netns) => neighsFromJson(await runJson<IpNeigh>('ip', ['-4', 'neigh', 'show', 'dev', device], {netns}), device),
   }
 }

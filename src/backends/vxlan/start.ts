@@ -5,6 +5,7 @@
 import {FlanctlError} from '../../core/errors.js'
 import {formatIp4} from '../../core/ip4.js'
 import type {LogFields} from '../../adapters/log/logger.js'
+import type {Lease} from '../../core/types.js'
 import type {AgentBackend, BackendStartInput} from '../backend-module.js'
 import {DEFAULT_VNI} from './constants.js'
 import {vxlanDesired} from './desired.js'
@@ -33,6 +34,17 @@ export async function startVxlan(input: BackendStartInput): Promise<AgentBackend
   let firstLook: VxlanDeviceState | null | undefined = existing ?? null
   const keep = existing !== undefined && vxlanIncompatibility(existing, planned) === undefined
   const vtepMac = keep ? existing.mac : planned.mac
+  const ensure = async (ownLease: Lease, seen: VxlanDeviceState | null | undefined) => {
+    const spec: VxlanDeviceSpec = {...planned, mac: vtepMac, address: {ip: ownLease.subnet.ip, prefixLen: 32}}
+    const device = await platform.ensureVxlanDevice(spec, seen)
+    if (device.mac !== vtepMac) {
+      // only if something else changed the device between our looks at it
+      throw new FlanctlError('E_SYSTEM', `vxlan device ${device.name} has MAC ${device.mac}, but the lease says VtepMAC ${vtepMac}`, {
+        hint: `Another process changed the device; delete it (ip link del ${device.name}) and flanctl makes it again, or restart flanctl up.`,
+      })
+    }
+    return device
+  }
   const details: LogFields = {device: planned.name, vni, port: planned.port, vtepMac, local: formatIp4(planned.localIp), directRouting: config.backend.directRouting}
   return {
     type: 'vxlan',
@@ -40,16 +52,22 @@ export async function startVxlan(input: BackendStartInput): Promise<AgentBackend
     leaseAttrs: vxlanLeaseAttrs(formatIp4(external.publicIp), {vni, vtepMac}),
     details,
     async activate(ownLease) {
-      const spec: VxlanDeviceSpec = {...planned, mac: vtepMac, address: {ip: ownLease.subnet.ip, prefixLen: 32}}
       // the first activation uses the look at the device taken to choose the VtepMAC; later ones read it afresh
-      const device = await platform.ensureVxlanDevice(spec, firstLook)
+      const device = await ensure(ownLease, firstLook)
       firstLook = undefined
-      if (device.mac !== vtepMac) {
-        // only if something else changed the device between our two looks at it
-        throw new FlanctlError('E_SYSTEM', `vxlan device ${device.name} has MAC ${device.mac}, but the lease says VtepMAC ${vtepMac}`, {hint: 'Another process changed the device while flanctl started; start flanctl up again.'})
-      }
       details.device = device.created ? `${device.name} (created)` : `${device.name} (kept)`
       if (device.recreatedBecause !== undefined) details.recreatedBecause = device.recreatedBecause
+    },
+    async repair(ownLease) {
+      const seen = await platform.readVxlanDevice(planned.name)
+      const device = await ensure(ownLease, seen ?? null)
+      if (seen === undefined) return [`${planned.name} was missing: created again with VtepMAC ${vtepMac}`]
+      if (device.recreatedBecause !== undefined) return [`${planned.name} was changed (${device.recreatedBecause}): created again`]
+      const fixed: string[] = []
+      if (!seen.up) fixed.push(`${planned.name} was down: set up`)
+      if (seen.mtu !== device.mtu) fixed.push(`${planned.name} had MTU ${seen.mtu}: set to ${device.mtu}`)
+      if (!seen.addresses.some((a) => a.ip === ownLease.subnet.ip && a.prefixLen === 32)) fixed.push(`${planned.name} lacked its address ${formatIp4(ownLease.subnet.ip)}/32: added`)
+      return fixed
     },
     desired: (ownLease, peers) =>
       vxlanDesired({

@@ -78,6 +78,7 @@ test('our lease that no longer fits the config is deleted and a new one taken', 
   const got = await acquireLease({store, config: CONFIG, publicIp: '192.0.2.5', attrs: vxlanAttrs('192.0.2.5'), random: first})
   assert.equal(got.how, 'new')
   assert.deepEqual(got.deletedStale, [`${PREFIX}/subnets/10.10.5.64-26`])
+  assert.match(got.staleReasons[`${PREFIX}/subnets/10.10.5.64-26`]!, /^it no longer fits the network config \(a \/24 from /)
   assert.equal(await etcd.etcdctl(['get', `${PREFIX}/subnets/10.10.5.64-26`, '--print-value-only']), '')
   const keys = (await store.listLeases()).leases.map((l) => l.key)
   assert.deepEqual(keys, [got.lease.key])
@@ -134,6 +135,23 @@ test('exhausted: E_SUBNETS_EXHAUSTED naming the store', async () => {
   for (const third of [1, 2, 3]) await store.createLease(net(`10.11.${third}.0/24`), vxlanAttrs(`192.0.2.${third}`), 600)
   await assert.rejects(
     acquireLease({store, config: tiny, publicIp: '192.0.2.10', attrs: vxlanAttrs('192.0.2.10'), random: first}),
-    (error: {code?: string; message: string}) => error.code === 'E_SUBNETS_EXHAUSTED' && /out of subnets/.test(error.message) && error.message.includes(store.description),
+    (error: {code?: string; message: string; hint?: string}) =>
+      error.code === 'E_SUBNETS_EXHAUSTED' &&
+      /out of subnets/.test(error.message) &&
+      error.message.includes(store.description) &&
+      /Widen SubnetMin\/SubnetMax .* or release the leases of hosts that are gone/.test(error.hint ?? ''),
   )
+})
+
+test('two leases of ours: one is kept, the other deleted with the true reason (a duplicate, not "no longer fits")', async () => {
+  // two ordinary leases (with an etcd lease; reservations are never deleted)
+  for (const third of [7, 8]) await store.createLease(net(`10.10.${third}.0/24`), vxlanAttrs('192.0.2.77'), 600)
+  const log: string[] = []
+  const got = await acquireLease({store, config: CONFIG, publicIp: '192.0.2.77', attrs: vxlanAttrs('192.0.2.77'), random: first, log: (m) => log.push(m)})
+  assert.equal(got.how, 'reuse')
+  assert.equal(got.deletedStale.length, 1)
+  const [gone] = got.deletedStale
+  assert.equal(got.staleReasons[gone!], `a duplicate: this host keeps ${got.lease.key}`)
+  assert.match(log.join('\n'), /deleted our old lease .*: a duplicate: this host keeps/)
+  assert.equal(await etcd.etcdctl(['get', gone!, '--print-value-only']), '')
 })

@@ -181,7 +181,7 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     const observed = await dataplane.observe()
     assert.deepEqual(sorted(observed), sorted(desired))
     assert.deepEqual(plan(desired, observed), [])
-    assert.match(await sb.ip(hosts[0], 'route', 'show', '198.18.2.0/24'), /198\.18\.2\.0\/24 via 198\.18\.2\.0 dev flannel\.1 onlink/)
+    assert.match(await sb.ip(hosts[0], 'route', 'show', '198.18.2.0/24'), /198\.18\.2\.0\/24 via 198\.18\.2\.0 dev flannel\.1 proto 151 onlink/)
     assert.match(await sb.ip(hosts[0], 'neigh', 'show', 'dev', 'flannel.1'), new RegExp(`198\\.18\\.2\\.0 lladdr ${macs[1]} PERMANENT`))
     assert.match(await sb.bridge(hosts[0], 'fdb', 'show', 'dev', 'flannel.1'), new RegExp(`${macs[1]} dst 203\\.0\\.113\\.2 self permanent`))
   })
@@ -201,15 +201,21 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
   it('restores entries deleted by hand, and never touches entries it does not own', async () => {
     const h1 = hosts[0]
     const observe = {device: 'flannel.1', externalInterface: 'eth0', network: NETWORK, netns: h1}
-    // not flanctl's: outside the network, no gateway, another metric, kernel cache, flooding entry
+    // not flanctl's: outside the network, no gateway, another metric, kernel cache, flooding entry,
+    // and an administrator's entries that look like ours but lack flanctl's mark: a `proto static`
+    // route with a gateway in the overlay, a permanent neighbour and a permanent fdb entry
     await sb.ip(h1, 'route', 'add', '198.51.100.0/24', 'via', '203.0.113.254', 'dev', 'eth0')
     await sb.ip(h1, 'route', 'add', '198.18.200.0/24', 'dev', 'eth0')
     await sb.ip(h1, 'route', 'add', '198.18.4.0/24', 'via', '203.0.113.4', 'dev', 'eth0', 'metric', '100')
+    await sb.ip(h1, 'route', 'add', '198.18.201.0/24', 'via', '198.18.201.0', 'dev', 'flannel.1', 'onlink', 'proto', 'static')
+    await sb.ip(h1, 'route', 'add', '198.18.202.0/24', 'via', '203.0.113.3', 'dev', 'eth0')
     await sb.ip(h1, 'neigh', 'add', '198.18.99.9', 'lladdr', '0a:00:00:00:99:09', 'dev', 'flannel.1', 'nud', 'stale')
+    await sb.ip(h1, 'neigh', 'add', '198.18.201.0', 'lladdr', '0a:00:00:00:c9:01', 'dev', 'flannel.1', 'nud', 'permanent')
     await sb.bridge(h1, 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'flannel.1', 'dst', '203.0.113.99')
+    await sb.bridge(h1, 'fdb', 'add', '0a:00:00:00:c9:02', 'dev', 'flannel.1', 'dst', '203.0.113.98', 'self', 'permanent')
     const foreign = async () => ({
       routes: await sb.ip(h1, 'route', 'show', 'table', 'main'),
-      neigh: await sb.ip(h1, 'neigh', 'show', '198.18.99.9', 'dev', 'flannel.1'),
+      neigh: await sb.ip(h1, 'neigh', 'show', 'dev', 'flannel.1'),
       fdb: await sb.bridge(h1, 'fdb', 'show', 'dev', 'flannel.1'),
     })
 
@@ -220,8 +226,11 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     await sb.ip(h1, 'neigh', 'del', '198.18.3.0', 'dev', 'flannel.1')
     await sb.bridge(h1, 'fdb', 'del', '0a:00:00:00:00:04', 'dev', 'flannel.1', 'dst', '203.0.113.4', 'self')
     const repair = plan(desired, await observeDataplane(observe))
+    // a fresh port (as after a restart) owns an fdb entry through its neighbour: with the
+    // neighbour gone, the fdb entry is written again too (an idempotent replace)
     assert.deepEqual(repair.map(formatOp).sort(), [
       'replace fdb 0a:00:00:00:00:04 dev flannel.1 dst 203.0.113.4',
+      `replace fdb ${macs[2]} dev flannel.1 dst 203.0.113.3`,
       `replace neigh 198.18.3.0 lladdr ${macs[2]} dev flannel.1 nud permanent`,
       'replace route 198.18.2.0/24 via 198.18.2.0 dev flannel.1 onlink',
     ])
@@ -243,9 +252,42 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
     assert.match(afterRemoval.routes, /198\.51\.100\.0\/24 via 203\.0\.113\.254 dev eth0/)
     assert.match(afterRemoval.routes, /198\.18\.200\.0\/24 dev eth0/)
     assert.match(afterRemoval.routes, /198\.18\.4\.0\/24 via 203\.0\.113\.4 dev eth0 metric 100/)
+    assert.match(afterRemoval.routes, /198\.18\.201\.0\/24 via 198\.18\.201\.0 dev flannel\.1 proto static onlink/)
+    assert.match(afterRemoval.routes, /198\.18\.202\.0\/24 via 203\.0\.113\.3 dev eth0/)
     assert.match(afterRemoval.neigh, /198\.18\.99\.9 lladdr 0a:00:00:00:99:09/)
+    assert.match(afterRemoval.neigh, /198\.18\.201\.0 lladdr 0a:00:00:00:c9:01 PERMANENT/)
     assert.match(afterRemoval.fdb, /00:00:00:00:00:00 dst 203\.0\.113\.99/)
-    assert.equal(afterRemoval.neigh, before.neigh)
+    assert.match(afterRemoval.fdb, /0a:00:00:00:c9:02 dst 203\.0\.113\.98 self permanent/)
+    assert.doesNotMatch(afterRemoval.neigh, /198\.18\.4\.0 /)
+    assert.equal(afterRemoval.neigh, before.neigh.split('\n').filter((l) => !l.startsWith('198.18.4.0 ')).join('\n'))
+
+    // a new process (a restart) still owns what the last one installed: marks, not memory
+    const restarted = createIproute2Dataplane(observe)
+    assert.deepEqual(sorted(await restarted.observe()), sorted(fewer))
+    const none = plan([], await restarted.observe())
+    assert.equal(none.length, 6, 'the two remaining peers\' fdb, neighbour and route, nothing of the administrator\'s')
+    await restarted.apply(none)
+    const afterAll = await foreign()
+    assert.match(afterAll.routes, /198\.18\.201\.0\/24 via 198\.18\.201\.0 dev flannel\.1 proto static onlink/)
+    assert.match(afterAll.neigh, /198\.18\.201\.0 lladdr 0a:00:00:00:c9:01 PERMANENT/)
+    assert.match(afterAll.fdb, /0a:00:00:00:c9:02 dst 203\.0\.113\.98 self permanent/)
+    assert.doesNotMatch(afterAll.routes, /198\.18\.[23]\.0\/24/)
+    await restarted.apply(plan(fewer, await restarted.observe()))
+  })
+
+  it('removes its own entries of an earlier network config that no lease explains, and nobody else\'s', async () => {
+    const h1 = hosts[0]
+    const observe = {device: 'flannel.1', externalInterface: 'eth0', network: NETWORK, netns: h1}
+    await sb.ip(h1, 'route', 'add', '10.99.0.0/24', 'via', '203.0.113.3', 'dev', 'eth0', 'proto', '151')
+    await sb.ip(h1, 'route', 'add', '10.98.0.0/24', 'via', '203.0.113.3', 'dev', 'eth0')
+    const {state: fewer} = vxlanDesired({ownLease: leases[0], leases: leases.slice(0, 3), device: 'flannel.1', directRouting: false, externalInterface: 'eth0'})
+    const ops = plan(fewer, await observeDataplane(observe))
+    assert.deepEqual(ops.map(formatOp), ['delete route 10.99.0.0/24 via 203.0.113.3 dev eth0'])
+    await applyOps(ops, {netns: h1})
+    const routes = await sb.ip(h1, 'route', 'show', 'table', 'main')
+    assert.doesNotMatch(routes, /10\.99\.0\.0/)
+    assert.match(routes, /10\.98\.0\.0\/24 via 203\.0\.113\.3 dev eth0/)
+    await sb.ip(h1, 'route', 'del', '10.98.0.0/24')
   })
 
   it('treats deleting what is already gone as success, and goes on with the rest of the batch', async () => {
@@ -273,7 +315,7 @@ describe('iproute2 data plane (vxlan, 3 hosts in namespaces)', () => {
       assert.ok(error instanceof FlanctlError)
       assert.equal(error.code, 'E_SYSTEM')
       assert.match(error.message, /2 failures/)
-      assert.match(error.message, /route replace 198\.18\.60\.0\/24 via 198\.51\.100\.5 dev eth0: .*gateway/i)
+      assert.match(error.message, /route replace 198\.18\.60\.0\/24 via 198\.51\.100\.5 dev eth0 proto 151: .*gateway/i)
       assert.match(error.message, /fdb replace 0a:00:00:00:00:61 dev flannel\.9/)
       return true
     })

@@ -7,6 +7,7 @@ import {batchFailures} from '../../../src/adapters/iproute2/apply.js'
 import {routeBatchLines, routesFromJson as routesOf, type RouteEntry} from '../../../src/backends/route-kind.js'
 import {fdbBatchLines, fdbFromJson, type FdbEntry} from '../../../src/backends/vxlan/fdb-kind.js'
 import {neighBatchLines, neighsFromJson, type NeighEntry} from '../../../src/backends/vxlan/neigh-kind.js'
+import {ownedFdb} from '../../../src/backends/vxlan/dataplane.js'
 import type {Op} from '../../../src/core/dataplane-state.js'
 import {formatOf as formatEntry} from '../../helpers/entries.js'
 import {parseIp4, parseIp4Net} from '../../../src/core/ip4.js'
@@ -18,7 +19,7 @@ const net = (text: string) => {
 }
 const ip = (text: string) => parseIp4(text)!
 const options = {device: 'flannel.1', externalInterface: 'eth0', network: net('198.18.0.0/16')}
-const routesFromJson = (rows: Parameters<typeof routesOf>[0], o: typeof options) => routesOf(rows, {devices: [o.device, o.externalInterface], network: o.network})
+const routesFromJson = (rows: Parameters<typeof routesOf>[0], _o: typeof options) => routesOf(rows)
 /** each kind's batch lines, as the backends' kernel ports write them */
 function batchLines(op: Op): string[] {
   if (op.entry.kind === 'route') return routeBatchLines(op as Op<RouteEntry>)
@@ -27,7 +28,7 @@ function batchLines(op: Op): string[] {
 }
 
 describe('reading ip -j output', () => {
-  it('keeps only the routes flanctl owns', () => {
+  it('keeps the unicast routes with a gateway and the default metric (the command asks for flanctl\'s protocol only)', () => {
     const rows = JSON.parse(
       '[{"dst":"default","gateway":"192.0.2.254","dev":"eth0","flags":[]},' +
         '{"dst":"192.0.2.0/24","dev":"eth0","protocol":"kernel","scope":"link","prefsrc":"192.0.2.1","flags":[]},' +
@@ -43,19 +44,32 @@ describe('reading ip -j output', () => {
     assert.deepEqual(routesFromJson(rows, options).map(formatEntry), [
       'route 198.18.7.0/24 via 198.18.7.0 dev flannel.1 onlink',
       'route 198.18.9.0/24 via 192.0.2.9 dev eth0',
+      // marked routes of an earlier network config or another device are ours too: removed when unexplained
+      'route 198.18.10.0/24 via 192.0.2.10 dev eth1',
+      'route 203.0.113.0/24 via 192.0.2.254 dev eth0',
       'route 198.18.14.5/32 via 192.0.2.14 dev eth0',
     ])
   })
 
-  it('reads neighbours inside the network, marking the non-permanent ones', () => {
+  it("reads neighbours inside the network that carry flanctl's protocol; an administrator's or the kernel's are not ours", () => {
     const rows = JSON.parse(
-      '[{"dst":"198.18.7.0","lladdr":"0A:00:00:00:00:07","state":["PERMANENT"]},' +
+      '[{"dst":"198.18.7.0","lladdr":"0A:00:00:00:00:07","state":["PERMANENT"],"protocol":"151"},' +
+        '{"dst":"198.18.6.0","lladdr":"0a:00:00:00:00:06","state":["PERMANENT"]},' +
+        '{"dst":"198.18.5.0","lladdr":"0a:00:00:00:00:05","state":["PERMANENT"],"protocol":"static"},' +
         '{"dst":"198.18.8.0","state":["FAILED"]},' +
         '{"dst":"10.0.0.1","lladdr":"0a:00:00:00:00:01","state":["PERMANENT"]}]',
     )
-    assert.deepEqual(neighsFromJson(rows, 'flannel.1', options.network).map(formatEntry), [
+    assert.deepEqual(neighsFromJson(rows, 'flannel.1').map(formatEntry), ['neigh 198.18.7.0 lladdr 0a:00:00:00:00:07 dev flannel.1 nud permanent'])
+  })
+
+  it('an fdb entry is ours when its MAC is one of our neighbours\' or one we installed', () => {
+    const neigh = {kind: 'neigh', ip: ip('198.18.7.0'), lladdr: '0a:00:00:00:00:07', dev: 'flannel.1', permanent: true}
+    const fdb = (mac: string) => ({kind: 'fdb', lladdr: mac, dst: ip('192.0.2.7'), dev: 'flannel.1'})
+    const observed = [fdb('0a:00:00:00:00:07'), fdb('0a:00:00:00:00:08'), fdb('0a:00:00:00:00:09'), neigh]
+    assert.deepEqual(ownedFdb(observed, new Set(['0a:00:00:00:00:09'])).map(formatEntry), [
+      'fdb 0a:00:00:00:00:07 dev flannel.1 dst 192.0.2.7',
+      'fdb 0a:00:00:00:00:09 dev flannel.1 dst 192.0.2.7',
       'neigh 198.18.7.0 lladdr 0a:00:00:00:00:07 dev flannel.1 nud permanent',
-      'neigh 198.18.8.0 lladdr  dev flannel.1',
     ])
   })
 
@@ -73,7 +87,7 @@ describe('reading ip -j output', () => {
     fc.assert(
       fc.property(fc.array(fc.jsonValue()), (rows) => {
         routesFromJson(rows as never[], options)
-        neighsFromJson(rows as never[], 'flannel.1', options.network)
+        neighsFromJson(rows as never[], 'flannel.1')
         fdbFromJson(rows as never[], 'flannel.1')
       }),
     )
@@ -90,10 +104,10 @@ describe('batch lines and failures', () => {
     assert.deepEqual(
       [route, neighDel, routeDel, fdbAdd, {...fdbAdd, verb: 'delete'} as Op].flatMap(batchLines),
       [
-        'route replace 198.18.7.0/24 via 198.18.7.0 dev flannel.1 onlink',
-        'neigh replace 198.18.7.0 lladdr 0a:00:00:00:00:07 dev flannel.1 nud permanent',
+        'route replace 198.18.7.0/24 via 198.18.7.0 dev flannel.1 onlink proto 151',
+        'neigh replace 198.18.7.0 lladdr 0a:00:00:00:00:07 dev flannel.1 nud permanent protocol 151',
         'neigh del 198.18.7.0 dev flannel.1',
-        'route del 198.18.8.0/24 via 192.0.2.8 dev eth0',
+        'route del 198.18.8.0/24 via 192.0.2.8 dev eth0 proto 151',
         'fdb replace 0a:00:00:00:00:07 dev flannel.1 dst 192.0.2.7 self permanent',
         'fdb del 0a:00:00:00:00:07 dev flannel.1 dst 192.0.2.7 self',
       ],
@@ -105,7 +119,7 @@ describe('batch lines and failures', () => {
     const stderr = 'RTNETLINK answers: No such process\nCommand failed -:2\nError: Nexthop has invalid gateway.\nCommand failed -:3\n'
     const failures = batchFailures(stderr, lines, 1)
     assert.equal(failures.length, 1)
-    assert.equal(failures[0].message, 'route replace 198.18.7.0/24 via 198.18.7.0 dev flannel.1 onlink: Error: Nexthop has invalid gateway.')
+    assert.equal(failures[0].message, 'route replace 198.18.7.0/24 via 198.18.7.0 dev flannel.1 onlink proto 151: Error: Nexthop has invalid gateway.')
   })
 
   it('a message with no "Command failed" after it means the batch stopped early', () => {
