@@ -1,0 +1,34 @@
+// Layer 8: the agent on this host: its process, its health endpoints, its own report.
+import {verdict} from './check-result.js'
+import {gathered, type Judges} from './judge.js'
+
+export const agentJudges: Judges = {
+  'agent.process': (s) => {
+    const a = gathered(s.agent, 'agent')
+    if ('reason' in a) return verdict.skip(a.reason)
+    const {pids} = a.value
+    if (pids.length === 0) return verdict.fail(['no flanctl up process in this network namespace'], 'Start it: systemctl start flanctl (see flanctl systemd), or flanctl up with the same flags.')
+    if (pids.length > 1) return verdict.warn([`pids ${pids.join(', ')}`], 'More than one agent programs this host: stop all but one.')
+    return verdict.pass([`pid ${pids[0]}`])
+  },
+  'agent.health': (s) => {
+    const a = gathered(s.agent, 'agent')
+    if ('reason' in a) return verdict.skip(a.reason)
+    const {healthz, readyz} = a.value
+    if (healthz === undefined) return verdict.info(['--healthz-port 0: the agent serves no health checks (give diagnose the agent\'s --healthz-port)'])
+    const show = (x: typeof healthz): string => `${x.url}: ${x.status ?? x.error}${x.body ? ` ${x.body.trim()}` : ''}`
+    const evidence = [show(healthz), ...(readyz === undefined ? [] : [show(readyz)])]
+    if (healthz.status !== 200) return verdict.fail(evidence, 'The agent does not answer its health port: check its log, and that --healthz-ip/--healthz-port match the agent\'s.')
+    if (readyz !== undefined && readyz.status !== 200) return verdict.warn(evidence, 'Not ready: the lease, rules or subnet.env are not in place yet; see the agent\'s log.')
+    return verdict.pass(evidence)
+  },
+  'agent.report': (s) => {
+    const a = gathered(s.agent, 'agent')
+    if ('reason' in a) return verdict.skip(a.reason)
+    const st = a.value.status
+    if (st === undefined) return verdict.info(['the agent serves no /status'])
+    const evidence = Object.entries(st).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    const degraded = st.etcdReachable === false || typeof st.lastPassError === 'string'
+    return degraded ? verdict.warn(evidence, 'The agent is degraded: see its log (it logs its state periodically while degraded).') : verdict.pass(evidence)
+  },
+}
