@@ -19,6 +19,7 @@ export const diagnoseFlags = {
   timeout: {type: 'integer', description: 'Seconds to wait for etcd, each probe and each HTTP call.', default: 3, min: 1, max: 120, helpGroup: group},
   fix: {type: 'boolean', description: 'Apply the safe fixes of state flanctl owns (ip_forward, flannel\'s own iptables chains, kernel entries the leases want), printing each command.', default: false, helpGroup: group},
   'dry-run': {type: 'boolean', description: 'With --fix: print the commands, run none.', default: false, helpGroup: group},
+  'save-snapshot': {type: 'string', description: 'Also write everything gathered to this file as JSON (to attach to a bug report).', helpGroup: group},
   verbose: {type: 'boolean', char: 'v', description: 'Show passing checks and their evidence too.', default: false, helpGroup: group},
 } as const satisfies FlagTable
 

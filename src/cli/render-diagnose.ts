@@ -37,7 +37,13 @@ export function renderDiagnose(result: DiagnoseResult, paint: Painter, verbose: 
       continue
     }
     out.push(paint.bold(layer))
-    for (const c of shown) out.push(...renderCheck(c, paint, verbose))
+    // without -v, the checks one failure blocked are one line per blocker
+    const blocked = new Map<string, string[]>()
+    for (const c of shown) {
+      if (!verbose && c.blockedBy !== undefined) blocked.set(c.blockedBy, [...(blocked.get(c.blockedBy) ?? []), c.id])
+      else out.push(...renderCheck(c, paint, verbose))
+    }
+    for (const [by, ids] of blocked) out.push(`  ${paintMark('skip', paint)} ${ids.join(', ')} ${paint.dim(`(blocked by ${by})`)}`)
   }
   for (const f of result.fixes ?? []) {
     out.push('', `${f.applied ? 'applied' : f.error ? paint.red('failed') : 'would run'} for ${f.check}${f.error ? `: ${f.error}` : ''}:`)

@@ -19,7 +19,7 @@ export default defineCommand({
   async run({flags, commandLine}): Promise<DiagnoseResult> {
     const input = await diagnoseInput(flags, commandLine)
     const {runDiagnose} = await import('../engine/diagnose/run-diagnose.js')
-    const result = await runDiagnose(input, {fix: flags.fix, dryRun: flags['dry-run']})
+    const result = await runDiagnose(input, {fix: flags.fix, dryRun: flags['dry-run'], saveSnapshot: flags['save-snapshot']})
     process.exitCode = result.exitCode
     return result
   },

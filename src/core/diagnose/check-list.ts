@@ -44,7 +44,7 @@ export const CHECKS: readonly CheckSpec[] = [
   spec('dataplane.stray', 'dataplane', 'no flanctl entries that no lease explains', ['lease.own']),
   spec('dataplane.l2', 'dataplane', 'host-gw peers on this L2 segment', ['lease.own']),
   spec('dataplane.mtu', 'dataplane', 'MTU chain: underlay, device, FLANNEL_MTU, container bridge', ['lease.own']),
-  spec('dataplane.bridge-address', 'dataplane', 'container bridge address inside FLANNEL_SUBNET', ['lease.own']),
+  spec('dataplane.bridge-address', 'dataplane', 'container bridge address inside the lease\'s subnet', ['lease.own']),
   spec('probes.underlay', 'probes', 'peers answer on the underlay', ['lease.own']),
   spec('probes.overlay', 'probes', 'peers answer through the overlay', ['lease.own']),
   spec('probes.path-mtu', 'probes', 'full-size packets cross the overlay (DF at FLANNEL_MTU)', ['probes.overlay']),

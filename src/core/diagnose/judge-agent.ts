@@ -9,7 +9,10 @@ export const agentJudges: Judges = {
     const {pids} = a.value
     if (pids.length === 0) return verdict.fail(['no flanctl up process in this network namespace'], 'Start it: systemctl start flanctl (see flanctl systemd), or flanctl up with the same flags.')
     if (pids.length > 1) return verdict.warn([`pids ${pids.join(', ')}`], 'More than one agent programs this host: stop all but one.')
-    return verdict.pass([`pid ${pids[0]}`])
+    const state = a.value.states?.[String(pids[0])]
+    if (state === 'T' || state === 't') return verdict.warn([`pid ${pids[0]} is stopped (state ${state}: SIGSTOP or a debugger): it reconciles nothing`], `kill -CONT ${pids[0]}`)
+    if (state === 'Z') return verdict.fail([`pid ${pids[0]} is a zombie`], 'Start flanctl up again.')
+    return verdict.pass([`pid ${pids[0]}${state ? ` (state ${state})` : ''}`])
   },
   'agent.health': (s) => {
     const a = gathered(s.agent, 'agent')

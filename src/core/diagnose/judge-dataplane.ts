@@ -106,9 +106,11 @@ export const dataplaneJudges: Judges = {
   'dataplane.bridge-address': (s) => {
     const dp = dataplane(s)
     if ('reason' in dp) return verdict.skip(dp.reason)
-    const subnet = s.subnetEnv.subnet === undefined ? undefined : parseIp4Net(s.subnetEnv.subnet)
+    // the lease is the truth; subnet.env is judged against it in lease.subnet-env
+    const own = s.leases?.ok ? s.leases.value.leases.find((l) => s.leases!.ok && s.leases!.value.ownKeys.includes(l.key))?.subnet : undefined
+    const subnet = own === undefined ? undefined : parseIp4Net(own)
     if (dp.value.bridges.length === 0) return verdict.info(['no container bridge (docker0, cni0) on this host'])
-    if (subnet === undefined || !subnet.ok) return verdict.skip('no FLANNEL_SUBNET')
+    if (subnet === undefined || !subnet.ok) return verdict.skip('no own lease')
     const evidence: string[] = []
     const wrong: string[] = []
     for (const b of dp.value.bridges) {
@@ -117,7 +119,7 @@ export const dataplaneJudges: Judges = {
         const ip = parseIp4(a.split('/')[0]!)
         return ip !== undefined && ip4NetContains(subnet.value, ip)
       })
-      if (!inside && b.addresses.length > 0) wrong.push(`${b.name} has ${b.addresses.join(', ')}, outside FLANNEL_SUBNET ${s.subnetEnv.subnet}: docker (or the CNI) was not restarted after the subnet changed`)
+      if (!inside && b.addresses.length > 0) wrong.push(`${b.name} has ${b.addresses.join(', ')}, outside this host's lease ${own}: docker (or the CNI) was not restarted after the subnet changed`)
     }
     if (wrong.length === 0) return verdict.pass(evidence)
     return verdict.fail([...wrong, ...evidence], 'flanctl docker-opts, then restart docker (it takes --bip from subnet.env)')

@@ -52,9 +52,8 @@ export const firewallJudges: Judges = {
       else policy ??= r.by
     }
     if (evidence.length === 0) return verdict.pass([`${flows.length / 2} peers' traffic accepted in FORWARD`])
-    const fix = blocking !== undefined
-      ? `${deleteCommand(blocking)}   (a rule flanctl does not own, ahead of flannel's accept rules: remove or narrow it)`
-      : `iptables -P FORWARD ACCEPT, or run flanctl up with --iptables-forward-rules (its FLANNEL-FWD chain accepts the overlay) (${policy})`
+    if (blocking !== undefined) evidence.push('a rule flanctl does not own, ahead of flannel\'s accept rules: remove it (the fix) or narrow it')
+    const fix = blocking !== undefined ? deleteCommand(blocking) : `iptables -P FORWARD ACCEPT, or run flanctl up with --iptables-forward-rules (its FLANNEL-FWD chain accepts the overlay) (${policy})`
     return verdict.fail(evidence, fix, 'FORWARD drops the overlay\'s traffic')
   },
   'firewall.flannel-rules': (s) => {

@@ -29,7 +29,8 @@ export const hostJudges: Judges = {
     if (!host.root && host.ipForward === undefined) return verdict.skip(NOT_ROOT)
     if (host.ipForward === undefined) return verdict.skip('cannot read /proc/sys/net/ipv4/ip_forward')
     if (host.ipForward.trim() === '1') return verdict.pass(['net.ipv4.ip_forward = 1'])
-    return {...verdict.fail([`net.ipv4.ip_forward = ${host.ipForward.trim()}: the host drops every packet it should forward to and from its containers`], 'sysctl -w net.ipv4.ip_forward=1 (and net.ipv4.ip_forward=1 in /etc/sysctl.d/ to keep it)'), autoFix: 'ip-forward'}
+    const evidence = [`net.ipv4.ip_forward = ${host.ipForward.trim()}: the host drops every packet it should forward to and from its containers`, 'to keep it over reboots: net.ipv4.ip_forward=1 in /etc/sysctl.d/']
+    return {...verdict.fail(evidence, 'sysctl -w net.ipv4.ip_forward=1'), autoFix: 'ip-forward'}
   },
   'host.rp-filter': ({host}) => {
     const entries = Object.entries(host.rpFilter)

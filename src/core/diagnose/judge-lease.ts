@@ -33,7 +33,13 @@ export const leaseJudges: Judges = {
     const dups = [...byIp.entries()].filter(([, list]) => list.length > 1)
     if (dups.length === 0) return verdict.pass([`${l.value.leases.length} leases, ${byIp.size} public IPs`])
     const evidence = dups.flatMap(([ip, list]) => [`public IP ${ip} holds ${list.length} leases:`, ...list.map((x) => `  ${describe(x)}`)])
-    return verdict.fail(evidence, 'Two hosts with one public IP steal each other\'s traffic: give each host its own address (--public-ip, --iface), then release the stale lease with `flanctl lease release SUBNET`.')
+    evidence.push('two hosts with one public IP (or one host with two leases) steal each other\'s traffic: give each host its own address (--public-ip, --iface)')
+    // ours: the lease subnet.env names is the one in use; the others with our address are stale
+    const stale = (byIp.get(l.value.publicIp) ?? []).filter((x) => x.subnet !== s.subnetEnv.subnet)
+    const fix = stale.length > 0 && stale.length < (byIp.get(l.value.publicIp) ?? []).length
+      ? stale.map((x) => `flanctl lease release ${x.subnet}`).join('\n')
+      : 'flanctl lease release SUBNET (the lease no host uses)'
+    return verdict.fail(evidence, fix)
   },
   'lease.ranges': (s) => {
     const l = leases(s)

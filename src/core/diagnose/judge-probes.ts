@@ -34,8 +34,11 @@ export const probeJudges: Judges = {
     const underlayOk = new Set(p.value.underlay.filter((r) => r.ok).map((r) => r.subnet))
     const encap = s.dataplane?.ok ? s.dataplane.value.encapsulation : undefined
     const evidence = results.map(line)
-    const dropped = bad.filter((r) => underlayOk.has(r.subnet))
-    let fix = 'Check this host\'s and the peer\'s flanctl diagnose: kernel entries, FORWARD and ip_forward on both sides.'
+    // a peer whose kernel entries are missing here is this host's fault (dataplane.peers), not the network's
+    const incomplete = new Set((s.dataplane?.ok ? s.dataplane.value.peers : []).filter((p) => p.entries.some((e) => e.state !== 'ok')).map((p) => p.subnet))
+    for (const r of bad.filter((r) => incomplete.has(r.subnet))) evidence.push(`${r.subnet}: this host lacks kernel entries for it (dataplane.peers)`)
+    const dropped = bad.filter((r) => underlayOk.has(r.subnet) && !incomplete.has(r.subnet))
+    let fix = incomplete.size > 0 ? 'Put the missing entries back (dataplane.peers\' fix, or flanctl diagnose --fix).' : 'Check this host\'s and the peer\'s flanctl diagnose: kernel entries, FORWARD and ip_forward on both sides.'
     if (dropped.length > 0) {
       const what = encap === undefined ? 'the forwarded overlay traffic' : `the encapsulated traffic (UDP ${encap.port}, ${encap.what})`
       evidence.push(`the underlay answers but the overlay does not for ${dropped.map((r) => r.subnet).join(', ')}: ${what} is dropped between the hosts or at the peer (firewall, security group, hypervisor)`)

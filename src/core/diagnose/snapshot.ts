@@ -201,6 +201,8 @@ export interface ProbePart {
 export interface AgentPart {
   /** `flanctl up` processes in this network namespace */
   pids: number[]
+  /** /proc/<pid>/stat state of each: R, S, T (stopped: SIGSTOP), Z ... */
+  states?: Record<string, string>
   healthz?: {url: string; status?: number; body?: string; error?: string}
   readyz?: {url: string; status?: number; body?: string; error?: string}
   /** /status as JSON, when the agent serves it */

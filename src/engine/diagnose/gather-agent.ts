@@ -32,9 +32,21 @@ async function get(url: string, timeoutMs: number): Promise<{url: string; status
   }
 }
 
+async function processStates(pids: readonly number[]): Promise<Record<string, string>> {
+  const states: Record<string, string> = {}
+  for (const pid of pids) {
+    // "pid (comm) S ...": the state follows the last ')'
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+    if (state !== '') states[String(pid)] = state
+  }
+  return states
+}
+
 export async function gatherAgent(options: {healthzIp: string; healthzPort: number; timeoutMs: number}): Promise<AgentPart> {
   const pids = await agentPids()
-  if (options.healthzPort <= 0) return {pids}
+  const states = await processStates(pids)
+  if (options.healthzPort <= 0) return {pids, states}
   const host = options.healthzIp === '0.0.0.0' || options.healthzIp === '' ? '127.0.0.1' : options.healthzIp
   const base = `http://${host}:${options.healthzPort}`
   const [healthz, readyz, status] = await Promise.all([get(`${base}/healthz`, options.timeoutMs), get(`${base}/readyz`, options.timeoutMs), get(`${base}/status`, options.timeoutMs)])
@@ -46,5 +58,5 @@ export async function gatherAgent(options: {healthzIp: string; healthzPort: numb
       parsed = undefined
     }
   }
-  return {pids, healthz, readyz, status: parsed}
+  return {pids, states, healthz, readyz, status: parsed}
 }

@@ -96,7 +96,7 @@ export async function gatherSnapshot(input: DiagnoseInput, now: () => number): P
     const [host, firewall, probes] = await Promise.all([
       gatherHost({external: externalPart, devices: dp?.device ? [dp.device.name] : [], diagnosis: module?.diagnosis, deviceExists: dp?.device?.actual !== undefined, iptablesVersion: version, timeoutMs: input.timeoutMs}),
       gatherFirewall({network: cfg?.network, subnet: own?.subnet, timeoutMs: input.timeoutMs, iptablesVersion: version.ok ? version.value : undefined}),
-      dp !== undefined && input.probe && root ? settle(gatherProbes(dp.peers, subnetEnv.mtu ?? dp.overlayMtu, input.timeoutMs)) : Promise.resolve(undefined),
+      dp !== undefined && input.probe && root ? settle(gatherProbes(dp.peers.filter((p) => p.publicIp !== formatIp4(external!.publicIp)), subnetEnv.mtu ?? dp.overlayMtu, input.timeoutMs)) : Promise.resolve(undefined),
     ])
     const snapshot: DiagnoseSnapshot = {
       now: now(),
