@@ -35,6 +35,8 @@ export async function labStatus(options: {name: string; ping?: boolean}): Promis
   const present = state.hosts.filter((h) => existing.has(h.netns))
   const convergence = missingNamespaces.length === 0 ? await checkConvergence(state, present) : {converged: false, missing: []}
   const etcd = state.etcd.map((m) => ({member: m.name, clientUrl: m.clientUrl, pid: m.pid, alive: m.pid !== undefined && isRunning(m.pid, m.dataDir)}))
-  const matrix = options.ping ? await pingMatrix(pingEndpoints(state).filter((e) => existing.has(e.netns))) : undefined
+  const mtus = state.hosts.map((h) => h.mtu).filter((m): m is number => m !== undefined)
+  const fullSize = mtus.length > 0 ? Math.min(...mtus) : undefined
+  const matrix = options.ping ? await pingMatrix(pingEndpoints(state).filter((e) => existing.has(e.netns)), {fullSize}) : undefined
   return {...summary(state, stateFile(state.name)), etcd, missingNamespaces, converged: convergence.converged, missingRoutes: convergence.missing, matrix}
 }

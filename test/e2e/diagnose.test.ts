@@ -121,6 +121,22 @@ describe('e2e diagnose: a vxlan lab broken one fault at a time', () => {
     }
   })
 
+  it('lab status --ping exits 10 when full-size packets are lost, 0 when healed', async () => {
+    const status = () => runCommand(process.execPath, [flanctlEntry(), 'lab', 'status', '--ping', '--name', name, '--json'], {reject: false, timeoutMs: 60_000})
+    await labFault({name, host: 'h2', kind: 'underlay-mtu'})
+    try {
+      const broken = await status()
+      assert.equal(broken.exitCode, 10)
+      const matrix = (JSON.parse(broken.stdout) as {matrix: {okCount: number; total: number; pairs: Array<{from: string; to: string; fullSize?: boolean}>}}).matrix
+      assert.equal(matrix.okCount, matrix.total, 'small pings still pass')
+      assert.ok(matrix.pairs.filter((p) => p.fullSize === false).every((p) => p.from === 'h2' || p.to === 'h2'))
+      assert.equal(matrix.pairs.filter((p) => p.fullSize === false).length, 4)
+    } finally {
+      await labHeal({name, host: 'h2'})
+    }
+    assert.equal((await status()).exitCode, 0)
+  })
+
   it('etcd unreachable and a wrong prefix fail fast with their check (exit 5, exit 1)', async () => {
     const down = await diagnose('h1', ['--etcd-endpoints', 'http://203.0.113.1:2399', '--timeout', '2'])
     assert.equal(down.exitCode, 5)
