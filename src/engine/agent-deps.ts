@@ -6,6 +6,7 @@ import type {BackendPlatform} from '../backends/platform.js'
 import type {InterfaceInfo} from '../core/external-interface.js'
 import type {IptablesRule} from '../core/masq-rules.js'
 import type {LeaseStore} from '../core/ports.js'
+import type {AgentStatus} from './agent-report.js'
 import type {Clock} from './clock.js'
 
 export interface AgentOptions {
@@ -46,6 +47,8 @@ export interface AgentDeps {
   /** READY=1 to systemd; 'no-socket' when not started by systemd */
   notifyReady(status: string): Promise<'sent' | 'no-socket'>
   setReady?(ready: boolean): void
+  /** the agent's own report for GET /status (agent-report.ts) */
+  setStatus?(status: () => AgentStatus): void
 }
 
 export interface AgentResult {

@@ -15,6 +15,7 @@ import type {Ip4Net, Lease} from '../core/types.js'
 import type {AcquiredLease} from './acquire-lease.js'
 import type {AgentDeps, AgentOptions} from './agent-deps.js'
 import {sleep} from './clock.js'
+import {createAgentReporter, type AgentReporter} from './agent-report.js'
 import {createLeaseBook} from './lease-book.js'
 import {startLeaseKeeper} from './lease-keeper.js'
 import {abortion, Stopped} from './retrying.js'
@@ -54,12 +55,14 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
 
   // changes before the routes' loop exists need no mark: its first pass sees them all
   let routes: ReconcileLoop | undefined
+  let reporter: AgentReporter | undefined
   const book = createLeaseBook({
     ownKey: ownLease.key,
     backendType: backend.type,
     log,
     onChange: (reason) => routes?.markDirty(reason),
     onOwnLeaseDeleted: input.onOwnLeaseDeleted,
+    onWatchHealth: (healthy) => reporter?.watchHealth(healthy),
   })
 
   await backend.activate(ownLease)
@@ -92,6 +95,10 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
 
   const keeper = startLeaseKeeper({clock, log, store, lease: ownLease, renewMarginMinutes: options.renewMarginMinutes, onRenewed: (lease) => (ownLease = lease)})
   cleanups.push(() => keeper.stop())
+  reporter = createAgentReporter({clock, log, lease: () => ownLease, keeper, routes: () => routes, rules, wallNow: Date.now})
+  const report = reporter
+  deps.setStatus?.(() => report.status())
+  cleanups.push(() => report.stop())
 
   if (rules !== undefined) {
     let rulesInPlace = false

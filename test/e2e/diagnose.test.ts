@@ -68,7 +68,7 @@ describe('e2e diagnose: a vxlan lab broken one fault at a time', () => {
       const {exitCode, result} = await diagnose(h)
       assert.deepEqual(failed(result), [], `${h}: ${JSON.stringify(result.checks.filter((c) => c.status === 'fail'))}`)
       assert.equal(exitCode, 0)
-      for (const id of ['probes.underlay', 'probes.overlay', 'probes.path-mtu', 'dataplane.peers', 'agent.process']) {
+      for (const id of ['probes.underlay', 'probes.overlay', 'probes.path-mtu', 'dataplane.peers', 'agent.process', 'agent.health', 'agent.report']) {
         assert.equal(result.checks.find((c) => c.id === id)?.status, 'pass', `${h} ${id}`)
       }
     }

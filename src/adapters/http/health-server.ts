@@ -1,16 +1,19 @@
 // --healthz-port: GET /healthz answers 200 while the agent runs; GET /readyz answers 503 until
-// the lease, rules and subnet.env are in place, then 200 (a Kubernetes-style probe pair).
+// the lease, rules and subnet.env are in place, then 200 (a Kubernetes-style probe pair);
+// GET /status answers the agent's own report as JSON (503 until there is one).
 import {createServer, type Server} from 'node:http'
 import {FlanctlError} from '../../core/errors.js'
 
 export interface HealthServer {
   readonly address: {ip: string; port: number}
   setReady(ready: boolean): void
+  setStatus(status: () => object): void
   close(): Promise<void>
 }
 
 export async function startHealthServer(ip: string, port: number): Promise<HealthServer> {
   let ready = false
+  let status: (() => object) | undefined
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0]
     const reply = (status: number, text: string): void => {
@@ -20,7 +23,12 @@ export async function startHealthServer(ip: string, port: number): Promise<Healt
     if (request.method !== 'GET' && request.method !== 'HEAD') return reply(405, 'method not allowed')
     if (path === '/healthz') return reply(200, 'ok')
     if (path === '/readyz') return ready ? reply(200, 'ok') : reply(503, 'not ready')
-    return reply(404, 'not found: try /healthz or /readyz')
+    if (path === '/status') {
+      if (status === undefined) return reply(503, 'no report yet: the agent has no lease')
+      response.writeHead(200, {'content-type': 'application/json', 'cache-control': 'no-store'})
+      return response.end(request.method === 'HEAD' ? undefined : `${JSON.stringify(status())}\n`)
+    }
+    return reply(404, 'not found: try /healthz, /readyz or /status')
   })
   // keep-alive connections must not hold the process open at exit
   server.keepAliveTimeout = 1000
@@ -36,6 +44,9 @@ export async function startHealthServer(ip: string, port: number): Promise<Healt
     address: {ip, port: actualPort},
     setReady(value) {
       ready = value
+    },
+    setStatus(value) {
+      status = value
     },
     close: () =>
       new Promise<void>((resolve) => {

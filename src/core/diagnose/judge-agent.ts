@@ -28,10 +28,28 @@ export const agentJudges: Judges = {
   'agent.report': (s) => {
     const a = gathered(s.agent, 'agent')
     if ('reason' in a) return verdict.skip(a.reason)
-    const st = a.value.status
+    const st = a.value.status as AgentReportView | undefined
     if (st === undefined) return verdict.info(['the agent serves no /status'])
-    const evidence = Object.entries(st).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    const degraded = st.etcdReachable === false || typeof st.lastPassError === 'string'
-    return degraded ? verdict.warn(evidence, 'The agent is degraded: see its log (it logs its state periodically while degraded).') : verdict.pass(evidence)
+    const evidence = [
+      `state ${st.state ?? 'unknown'}, started ${st.startedAt ?? '?'}`,
+      `etcd ${st.etcd?.reachable === false ? 'unreachable' : 'reachable'} since ${st.etcd?.since ?? '?'}`,
+      `lease ${st.lease?.subnet ?? '?'}${st.lease?.reservation ? ' (reservation)' : `, expires ${st.lease?.expiresAt ?? '?'}, next renewal ${st.lease?.nextRenewalAt ?? '?'}`}`,
+    ]
+    for (const loop of ['routes', 'rules'] as const) {
+      const l = st[loop]
+      if (l !== undefined) evidence.push(`${loop}: ${l.passes} passes, ${l.failedPasses} failed${l.lastError ? `, last error: ${l.lastError}` : ''}`)
+    }
+    if (st.state === 'degraded') return verdict.warn(evidence, 'The agent is degraded: its log says why (it logs its state every 30 s while degraded).')
+    return verdict.pass(evidence)
   },
+}
+
+/** The parts of the agent's /status (engine/agent-report.ts) this judge reads; anything may be missing from an older agent. */
+interface AgentReportView {
+  state?: string
+  startedAt?: string
+  etcd?: {reachable?: boolean; since?: string}
+  lease?: {subnet?: string; reservation?: boolean; expiresAt?: string; nextRenewalAt?: string}
+  routes?: {passes: number; failedPasses: number; lastError?: string}
+  rules?: {passes: number; failedPasses: number; lastError?: string}
 }
