@@ -3,11 +3,11 @@
 // Field order is the struct's; PublicIPv6 is a pointer (null when absent); the rest are
 // omitempty. Decoding is as tolerant as Go's (keys case-insensitive, unknown keys ignored), so
 // values written by flanneld or by hand with etcdctl both read; bad values are error values.
-import {formatIp4, parseIp4} from './ip4.js'
+import {parseIp4} from './ip4.js'
 import {formatIp6, parseIp6} from './ip6.js'
 import {fail, ok, type Result} from './result.js'
 import {parseLeaseKey} from './subnet-key.js'
-import {describeJson as describe, foldKeys, isPlainObject} from './go-json.js'
+import {describeJson as describe, isPlainObject} from './go-json.js'
 import {UNNAMED_BACKEND, type Lease, type LeaseAttrs} from './types.js'
 
 /** Go's json.Marshal escapes these even inside strings (HTML safety); they only occur inside strings. */
@@ -45,30 +45,43 @@ export function decodeLeaseAttrs(text: string, source: string): Result<LeaseAttr
     return bad(`lease value is not valid JSON: ${(error as Error).message}`)
   }
   if (!isPlainObject(parsed)) return bad(`lease value must be a JSON object, got ${describe(parsed)}`)
-  const fields = foldKeys(parsed)
+  // Go's json matches field names case-insensitively, the last match winning; read in one pass
+  // (no map per lease: thousands are decoded at start)
+  let hasPublicIp = false
+  let publicIpValue: unknown
+  let publicIpv6Value: unknown
+  let backendType: unknown
+  let backendData: unknown
+  let backendV6Data: unknown
+  for (const name in parsed) {
+    const value = parsed[name]
+    switch (name.toLowerCase()) {
+      case 'publicip': hasPublicIp = true; publicIpValue = value; break
+      case 'publicipv6': publicIpv6Value = value; break
+      case 'backendtype': backendType = value; break
+      case 'backenddata': backendData = value; break
+      case 'backendv6data': backendV6Data = value; break
+    }
+  }
 
-  if (!fields.has('publicip')) return bad('lease value has no PublicIP')
-  const publicIpValue = fields.get('publicip')
+  if (!hasPublicIp) return bad('lease value has no PublicIP')
   const publicIp = typeof publicIpValue === 'string' ? parseIp4(publicIpValue) : undefined
   if (publicIp === undefined) return bad(`PublicIP: invalid IPv4 address ${describe(publicIpValue)}`)
 
   let publicIpv6: string | null = null
-  const publicIpv6Value = fields.get('publicipv6')
   if (publicIpv6Value !== undefined && publicIpv6Value !== null) {
     const ip6 = typeof publicIpv6Value === 'string' ? parseIp6(publicIpv6Value) : undefined
     if (ip6 === undefined) return bad(`PublicIPv6: invalid IPv6 address ${describe(publicIpv6Value)}`)
     publicIpv6 = formatIp6(ip6)
   }
 
-  const attrs: LeaseAttrs = {publicIp: formatIp4(publicIp), publicIpv6}
-  const backendType = fields.get('backendtype')
+  // parseIp4 takes only the canonical spelling, so the text is what formatIp4 would give
+  const attrs: LeaseAttrs = {publicIp: publicIpValue as string, publicIpv6}
   if (backendType !== undefined && backendType !== null) {
     if (typeof backendType !== 'string') return bad(`BackendType: expected a string, got ${describe(backendType)}`)
     if (backendType !== '') attrs.backendType = backendType
   }
-  const backendData = fields.get('backenddata')
   if (backendData !== undefined && backendData !== null) attrs.backendData = backendData
-  const backendV6Data = fields.get('backendv6data')
   if (backendV6Data !== undefined && backendV6Data !== null) attrs.backendV6Data = backendV6Data
   return ok(attrs)
 }

@@ -32,6 +32,8 @@ export interface AcquireLeaseInput {
   maxAttempts?: number
   /** one line per step worth telling (stale lease deleted, race lost) */
   log?: (message: string) => void
+  /** a list asked for earlier (the agent lists while it reads the config): the first attempt's, when it succeeded */
+  firstList?: Promise<LeaseList>
 }
 
 export interface AcquiredLease {
@@ -57,7 +59,7 @@ export async function acquireLease(input: AcquireLeaseInput): Promise<AcquiredLe
   const deletedStale: string[] = []
   const lost: string[] = []
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const list = await store.listLeases()
+    const list = (attempt === 1 ? await input.firstList?.catch(() => undefined) : undefined) ?? (await store.listLeases())
     const {leases, unreadable} = list
     const choice = chooseSubnet({
       config,

@@ -32,6 +32,10 @@ export async function runAgentProcess(options: AgentProcessOptions, deps: AgentP
   }
   const platform = iproute2Platform()
   const [ip, iptables] = await Promise.all([import('../adapters/iproute2/interfaces.js'), import('../adapters/iptables/index.js')])
+  // asked at once, while etcd is being dialled: the answer never changes, and a process spawned
+  // later, from the bigger heap of a listed lease set, holds the start up longer
+  const randomFully = options.ipMasq ? iptables.iptablesSupportsRandomFully() : undefined
+  randomFully?.catch(() => {}) // the rules loop reads the failure when it asks
   try {
     return await runAgent(options, {
       clock: systemClock,
@@ -42,7 +46,7 @@ export async function runAgentProcess(options: AgentProcessOptions, deps: AgentP
       platform,
       listInterfaces: () => ip.listInterfaces(),
       defaultRouteInterface: () => ip.defaultRouteInterface(),
-      supportsRandomFully: () => iptables.iptablesSupportsRandomFully(),
+      supportsRandomFully: () => randomFully ?? iptables.iptablesSupportsRandomFully(),
       ensureRules: async (rules) => (await iptables.ensureRules(rules)).problems,
       readFile: readTextFile,
       writeFileAtomic: (path, text) => writeFileAtomic(path, text, 0o644),

@@ -10,6 +10,7 @@ import {FlanctlError} from '../core/errors.js'
 import {formatIp4, formatIp4Net} from '../core/ip4.js'
 import type {LeaseStore} from '../core/ports.js'
 import type {AgentDeps, AgentOptions, AgentResult} from './agent-deps.js'
+import {listLeasesEarly} from './early-lease-list.js'
 import {joinNetwork, runnableNetwork, startBackend, waitForConfig} from './join-network.js'
 import {prepareHost} from './prepare-host.js'
 import {Stopped} from './retrying.js'
@@ -37,6 +38,7 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     const hostP = prepareHost(options, deps)
     hostP.catch((error: unknown) => stop.abort(error)) // a bad --iface ends the config retries too
     const configP = waitForConfig(ctx, store)
+    const earlyList = listLeasesEarly(store, deps.clock)
     configP.catch(() => {}) // when the host step failed first, nobody waits for this one
     const read = await Promise.race([configP, hostP.then(() => configP)])
     checkStop()
@@ -50,7 +52,7 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
 
     const backend = await startBackend(config, external, deps)
     checkStop()
-    const acquired = await joinNetwork({config, external, backend, previousSubnet}, ctx, deps)
+    const acquired = await joinNetwork({config, external, backend, previousSubnet, earlyList}, ctx, deps)
     ownSubnet = formatIp4Net(acquired.lease.subnet)
     checkStop()
 

@@ -9,6 +9,7 @@ import {unrunnableParts} from '../backends/network-config.js'
 import {findBackend, RUNNABLE_BACKEND_TYPES} from '../backends/registry.js'
 import {acquireLease, type AcquiredLease} from './acquire-lease.js'
 import type {AgentDeps} from './agent-deps.js'
+import type {EarlyLeaseList} from './early-lease-list.js'
 import {formatDuration} from './clock.js'
 import {readNetworkConfig} from './read-network-config.js'
 import {retrying, type RetryContext} from './retrying.js'
@@ -54,6 +55,8 @@ export interface JoinInput {
   external: ExternalInterface
   backend: AgentBackend
   previousSubnet?: Ip4Net
+  /** the leases listed while the config was read (early-lease-list.ts) */
+  earlyList?: EarlyLeaseList
 }
 
 /** Our lease by flannel's rules (our own by public IP, the previous subnet, a free one), retried while etcd is away. */
@@ -61,6 +64,7 @@ export async function joinNetwork(input: JoinInput, ctx: RetryContext, deps: Pic
   const {store} = deps
   const acquired = await retrying(ctx, 'acquiring a lease', {etcd: store.description}, () =>
     acquireLease({
+      firstList: input.earlyList?.take(),
       store,
       config: input.config,
       publicIp: formatIp4(input.external.publicIp),

@@ -4,9 +4,9 @@
 //     acquisition read becomes the peer book;
 //   - renewals run from here on;
 //   - subnet.env is written once the rules are in place, then READY=1 and /readyz 200;
-//   - the routes' loop and the watch start after subnet.env (and READY=1 sent), as flanneld's
-//     do, or as soon as the rules fail or take longer than RULES_GRACE_MS: a broken iptables
-//     must not hold the routes back.
+//   - the routes' loop starts after subnet.env (and READY=1 sent), as flanneld's does, or as
+//     soon as the rules fail or take longer than RULES_GRACE_MS: a broken iptables must not hold
+//     the routes back; the watch follows the routes' first pass.
 // Resolves when the signal aborts; the caller tells a stop from a lost lease.
 import type {AgentBackend} from '../backends/backend-module.js'
 import {formatIp4Net} from '../core/ip4.js'
@@ -25,6 +25,9 @@ import type {ReconcileLoop} from './reconcile-loop.js'
 
 /** How long the routes wait for the rules' first pass before they start anyway. */
 export const RULES_GRACE_MS = 2000
+
+/** How long the watch waits for the routes' first pass before it starts anyway. */
+export const WATCH_DELAY_MAX_MS = 1000
 
 export interface RunLoopsInput {
   network: Ip4Net
@@ -89,8 +92,15 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
     if (routing || signal.aborted) return
     routing = true
     routesLoop.start()
-    const watch = store.watchLeases(list.revision, book)
-    cleanups.push(() => watch.close())
+    // The watch starts at the list's revision, so it misses nothing by starting once the first
+    // pass is done (or has taken WATCH_DELAY_MAX_MS): setting it up takes the CPU that pass needs.
+    void Promise.race([routesLoop.firstPass, sleep(clock, WATCH_DELAY_MAX_MS, signal)])
+      .catch(() => {})
+      .then(() => {
+        if (signal.aborted) return
+        const watch = store.watchLeases(list.revision, book)
+        cleanups.push(() => watch.close())
+      })
   }
 
   const keeper = startLeaseKeeper({clock, log, store, lease: ownLease, renewMarginMinutes: options.renewMarginMinutes, onRenewed: (lease) => (ownLease = lease)})

@@ -22,8 +22,27 @@ test('parseIp4 accepts dotted quads only (Go net.ParseIP rules)', () => {
     ['', undefined],
     ['a.b.c.d', undefined],
     ['::1', undefined],
+    ['1..2.3', undefined],
+    ['.1.2.3', undefined],
+    ['1.2.3.', undefined],
+    ['1.2.3.0000', undefined],
+    ['1.2.3.00', undefined],
+    ['1.2.3.1000', undefined],
+    ['0.0.0.00', undefined],
+    ['1.2.3.4\n', undefined],
+    ['１.2.3.4', undefined], // a full-width digit
   ]
   for (const [text, want] of cases) assert.equal(parseIp4(text), want, text)
+})
+
+test('parseIp4 agrees with the rule written as a pattern, over strings of digits and dots', () => {
+  const rule = (text: string): number | undefined => {
+    const m = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(text)
+    if (m === null || m.slice(1).some((o) => Number(o) > 255)) return undefined
+    return m.slice(1).reduce((n, o) => n * 256 + Number(o), 0)
+  }
+  const text = fc.array(fc.constantFrom('0', '1', '2', '5', '9', '.', '25', '255', '256'), {maxLength: 12}).map((parts) => parts.join(''))
+  fc.assert(fc.property(text, (t) => parseIp4(t) === rule(t)), {numRuns: 5000})
 })
 
 test('parseIp4Net masks host bits; parseIp4Subnet refuses them', () => {

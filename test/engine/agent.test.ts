@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import {forwardRules, masqRules} from '../../src/core/masq-rules.js'
 import {FlanctlError} from '../../src/core/errors.js'
 import {runAgent, type AgentResult} from '../../src/engine/agent.js'
+import {WATCH_DELAY_MAX_MS} from '../../src/engine/run-loops.js'
 import {harness, type Harness} from './agent-fakes.js'
 import {lease, PREFIX} from './fakes.js'
 
@@ -329,4 +330,36 @@ test('a bad --iface fails at once even while the config is missing, and the conf
   await h.clock.advance(10_000)
   assert.deepEqual(h.clock.pending(), [])
   assert.ok(h.log.find('reading the network config failed').length <= 1)
+})
+
+test('the leases listed while the config was missing are not used later: the acquisition lists again and sees the peer that came meanwhile', async () => {
+  const h = harness()
+  h.store.config = undefined
+  const {run} = await start(h)
+  assert.equal(h.store.lists, 1, 'listed early, beside the config read')
+  await h.clock.advance(5000) // the config retries, the early list grows old
+  h.store.put(peerA)
+  h.store.config = '{"Network":"198.18.0.0/16","Backend":{"Type":"vxlan"}}'
+  await h.clock.advance(60_000)
+  assert.equal(h.store.lists, 2, 'the stale early list was not taken: listed again')
+  assert.deepEqual(h.kernel.routes(), ['198.18.2.0/24'])
+  assert.equal(h.log.find('leases listed')[0].fields.peers, 1, 'the peer book starts from the fresh list')
+  await stop(h, run)
+})
+
+test('the watch starts once the routes\' first pass is done, and does not wait for a pass that hangs', async () => {
+  const h = harness()
+  h.store.put(peerA)
+  let release = (): void => {}
+  const apply = h.kernel.apply.bind(h.kernel)
+  h.kernel.apply = async (ops) => {
+    await new Promise<void>((resolve) => (release = resolve))
+    return apply(ops)
+  }
+  const {run} = await start(h)
+  assert.deepEqual(h.store.watchedFrom, [], 'no watch while the first pass runs')
+  await h.clock.advance(WATCH_DELAY_MAX_MS)
+  assert.deepEqual(h.store.watchedFrom, ['2'], 'the watch starts anyway, at the list\'s revision')
+  release()
+  await stop(h, run)
 })

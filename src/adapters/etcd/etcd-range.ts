@@ -2,6 +2,7 @@
 // hits grpc's message size limit and still reads as one consistent snapshot.
 import type {IKeyValue} from 'etcd3'
 import type {EtcdConnection} from './etcd-connection.js'
+import {rawRange} from './raw-range.js'
 
 // a page of 5,000 leases is about 1 MB, well inside grpc's 4 MB message limit; fewer round trips at start
 export const PAGE_SIZE = 5000
@@ -37,12 +38,9 @@ export async function readRange(
   let revision: string | undefined
   for (;;) {
     const response = await connection.call(action, (call) =>
-      connection.client.kv.range(
-        {key: start, range_end: rangeEnd, limit: PAGE_SIZE, revision: revision ?? 0, keys_only: options.keysOnly ?? false},
-        call,
-      ),
+      rawRange(connection.client, {key: start, rangeEnd, limit: PAGE_SIZE, revision: revision ?? 0, keysOnly: options.keysOnly ?? false}, call),
     )
-    revision ??= response.header.revision
+    revision ??= response.revision
     kvs.push(...response.kvs)
     if (!response.more || response.kvs.length === 0) return {kvs, revision}
     // the next page starts just after the last key read

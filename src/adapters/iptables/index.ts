@@ -37,10 +37,12 @@ export async function iptablesSupportsRandomFully(options: IptablesOptions = {})
   return supportsRandomFully(await run('iptables', ['--version'], options))
 }
 
-/** `iptables-save -t <table>` of each table, concatenated. */
+/**
+ * The tables' rules as iptables-save prints them: `-t <table>` for one, every table in one run for
+ * several (one process for the pass instead of one per table; the parser picks the tables out).
+ */
 export async function saveTables(tables: readonly string[], options: IptablesOptions = {}): Promise<string> {
-  const dumps = await Promise.all(tables.map((table) => run('iptables-save', ['-t', table], options)))
-  return dumps.join('\n')
+  return run('iptables-save', tables.length === 1 ? ['-t', tables[0]!] : [], options)
 }
 
 /** How long iptables-restore waits for the xtables lock another program holds: a pass must end. */
