@@ -74,6 +74,15 @@ describe('e2e diagnose: a vxlan lab broken one fault at a time', () => {
     }
   })
 
+  it('--peer: only that peer\'s entries and probes', async () => {
+    const peer = host(state(name), 'h2')
+    const {result} = await diagnose('h1', ['--peer', peer.subnet!, '-v'])
+    const underlay = result.checks.find((c) => c.id === 'probes.underlay')!
+    assert.deepEqual(underlay.evidence.map((e) => e.split(' ')[0]), [peer.subnet])
+    const byIp = await diagnose('h1', ['--peer', peer.publicIp])
+    assert.match(byIp.result.checks.find((c) => c.id === 'dataplane.peers')!.title, /\(1 peers\)/)
+  })
+
   it('every fault kind has a way to be fixed in this test', () => {
     assert.deepEqual(Object.keys(FIX_BY).sort(), FAULT_KINDS.map((f) => f.kind).sort())
   })
@@ -108,6 +117,23 @@ describe('e2e diagnose: a vxlan lab broken one fault at a time', () => {
       }
     })
   }
+
+  it('flannel\'s own chains flushed while the agent hangs: firewall.flannel-rules and masq fail, --fix restores them', async () => {
+    const h1 = host(state(name), 'h1')
+    process.kill(h1.pid!, 'SIGSTOP')
+    try {
+      await runCommand('ip', ['netns', 'exec', h1.netns, 'iptables', '-w', '5', '-F', 'FLANNEL-FWD'])
+      await runCommand('ip', ['netns', 'exec', h1.netns, 'iptables', '-w', '5', '-t', 'nat', '-F', 'FLANNEL-POSTRTG'])
+      const broken = await diagnose('h1')
+      assert.deepEqual(failed(broken.result).filter((id) => id.startsWith('firewall.')), ['firewall.flannel-rules', 'firewall.masq'])
+      const dry = await diagnose('h1', ['--fix', '--dry-run'])
+      assert.match(dry.result.fixes?.find((f) => f.fix === 'flannel-rules')?.commands[0] ?? '', /^iptables-restore -w 5 --noflush <<'EOF'\n\*nat\n:FLANNEL-POSTRTG - \[0:0\]\n/)
+      const fixed = await diagnose('h1', ['--fix'])
+      assert.deepEqual(failed(fixed.result), [], JSON.stringify(fixed.result.fixes))
+    } finally {
+      process.kill(h1.pid!, 'SIGCONT')
+    }
+  })
 
   it('the peers see an encapsulation dropped on h1 as such, the port named', async () => {
     await labFault({name, host: 'h1', kind: 'encap-port-dropped'})

@@ -39,6 +39,7 @@ export const CHECKS: readonly CheckSpec[] = [
   spec('firewall.flannel-rules', 'firewall', 'flannel\'s forward rules in place', ['lease.own']),
   spec('firewall.masq', 'firewall', 'flannel\'s masquerade rules in place (--ip-masq)', ['lease.own']),
   spec('firewall.encap-port', 'firewall', 'INPUT accepts the encapsulation port', ['config.valid']),
+  spec('firewall.icmp-frag', 'firewall', 'ICMP fragmentation-needed reaches this host (path MTU discovery)', ['config.valid']),
   spec('dataplane.device', 'dataplane', 'the backend\'s device as the lease wants it', ['lease.own', 'host.kernel-features']),
   spec('dataplane.peers', 'dataplane', 'every peer has its kernel entries', ['lease.own']),
   spec('dataplane.stray', 'dataplane', 'no flanctl entries that no lease explains', ['lease.own']),

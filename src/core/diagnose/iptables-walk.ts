@@ -10,6 +10,8 @@ export interface Packet {
   src: number
   dst: number
   dport?: number
+  /** ICMP type by iptables' name, e.g. "fragmentation-needed" (type 3 code 4) */
+  icmpType?: string
   inIface?: string
   outIface?: string
 }
@@ -20,6 +22,12 @@ export interface WalkResult {
   rule?: SavedRule
   /** "filter FORWARD policy DROP" when the policy decided */
   by: string
+}
+
+/** the spellings iptables accepts for the ICMP types the checks send (name, number, type/code) */
+const ICMP_TYPE_NAMES: Record<string, readonly string[]> = {
+  'fragmentation-needed': ['fragmentation-needed', '3/4', 'destination-unreachable', '3', 'any'],
+  'echo-request': ['echo-request', '8', 'any'],
 }
 
 const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT'])
@@ -54,6 +62,7 @@ export function ruleMatches(spec: readonly string[], p: Packet): boolean | undef
       case '-o': hit = ifaceMatches(value ?? '', p.outIface); i++; break
       case '--dport': case '--destination-port': hit = p.dport !== undefined && String(p.dport) === value; i++; break
       case '--dports': hit = p.dport !== undefined && (value ?? '').split(',').includes(String(p.dport)); i++; break
+      case '--icmp-type': hit = p.icmpType !== undefined && ICMP_TYPE_NAMES[p.icmpType]!.includes(value ?? ''); i++; break
       case '--ctstate': case '--state': hit = (value ?? '').split(',').includes('NEW'); i++; break
       case '-m': i++; continue // the module's own options follow
       case '--comment': i++; continue

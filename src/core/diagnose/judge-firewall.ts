@@ -92,4 +92,23 @@ export const firewallJudges: Judges = {
     const fix = blocking !== undefined ? deleteCommand(blocking) : `iptables -I INPUT -p udp --dport ${encap.port} -j ACCEPT`
     return verdict.fail(evidence, fix, `INPUT drops the encapsulation (UDP ${encap.port})`)
   },
+  'firewall.icmp-frag': (s) => {
+    const fw = firewall(s)
+    if ('reason' in fw) return verdict.skip(fw.reason)
+    if (!s.host.external.ok) return verdict.skip('no interface')
+    const local = sampleAddress(s.host.external.value.ifaceAddr)!
+    const peers = (s.dataplane?.ok ? s.dataplane.value.peers : []).map((p) => ({subnet: p.subnet, ip: sampleAddress(p.publicIp)})).filter((x) => x.ip !== undefined)
+    if (peers.length === 0) return verdict.pass(['no peers'])
+    const evidence: string[] = []
+    let blocking: SavedRule | undefined
+    for (const peer of peers.slice(0, 8)) {
+      const r = walkChain(fw.value.rules, fw.value.policies, 'filter', 'INPUT', {proto: 'icmp', icmpType: 'fragmentation-needed', src: peer.ip!, dst: local, inIface: s.host.external.value.name})
+      if (r.verdict === 'ACCEPT') continue
+      evidence.push(`ICMP fragmentation-needed from ${peer.subnet}'s host: ${r.verdict} by ${r.rule === undefined ? r.by : counted(r.rule)}`)
+      blocking ??= r.rule
+    }
+    if (evidence.length === 0) return verdict.pass([`INPUT accepts ICMP fragmentation-needed from ${peers.length} peers`])
+    evidence.push('without it, path MTU discovery fails: large packets vanish instead of shrinking')
+    return verdict.fail(evidence, blocking !== undefined ? deleteCommand(blocking) : 'iptables -I INPUT -p icmp --icmp-type fragmentation-needed -j ACCEPT')
+  },
 }
