@@ -116,7 +116,12 @@ export const FAULT_KINDS: readonly FaultKind[] = [
       return {}
     },
     heal: async (ctx) => {
-      if (!agentAlive(ctx.host)) startAgent(ctx.host)
+      if (agentAlive(ctx.host)) return
+      // healed once the agent says ready again (its log's "ready" line), health port up
+      const readyLines = async (): Promise<number> => ((await readFile(ctx.host.logFile, 'utf8').catch(() => '')).match(/ ready subnet=/g) ?? []).length
+      const before = await readyLines()
+      startAgent(ctx.host)
+      await eventually(async () => (await readyLines()) > before, 45_000)
     },
   },
   {

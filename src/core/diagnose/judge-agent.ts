@@ -18,10 +18,11 @@ export const agentJudges: Judges = {
     const a = gathered(s.agent, 'agent')
     if ('reason' in a) return verdict.skip(a.reason)
     const {healthz, readyz} = a.value
+    const stopped = a.value.pids.some((pid) => ['T', 't'].includes(a.value.states?.[String(pid)] ?? ''))
+    if (healthz === undefined && stopped && s.options.healthzPort > 0) return verdict.warn(['the agent is stopped (agent.process): its health port was not asked'], `kill -CONT ${a.value.pids.join(' ')}`)
     if (healthz === undefined) return verdict.info(['--healthz-port 0: the agent serves no health checks (give diagnose the agent\'s --healthz-port)'])
     const show = (x: typeof healthz): string => `${x.url}: ${x.status ?? x.error}${x.body ? ` ${x.body.trim()}` : ''}`
     const evidence = [show(healthz), ...(readyz === undefined ? [] : [show(readyz)])]
-    const stopped = a.value.pids.some((pid) => ['T', 't'].includes(a.value.states?.[String(pid)] ?? ''))
     if (healthz.status !== 200 && stopped) return verdict.warn([...evidence, 'the agent is stopped (agent.process): it cannot answer'], `kill -CONT ${a.value.pids.join(' ')}`)
     if (healthz.status !== 200) return verdict.fail(evidence, 'The agent does not answer its health port: check its log, and that --healthz-ip/--healthz-port match the agent\'s.')
     if (readyz !== undefined && readyz.status !== 200) return verdict.warn(evidence, 'Not ready: the lease, rules or subnet.env are not in place yet; see the agent\'s log.')

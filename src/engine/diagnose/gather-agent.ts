@@ -46,7 +46,9 @@ async function processStates(pids: readonly number[]): Promise<Record<string, st
 export async function gatherAgent(options: {healthzIp: string; healthzPort: number; timeoutMs: number}): Promise<AgentPart> {
   const pids = await agentPids()
   const states = await processStates(pids)
-  if (options.healthzPort <= 0) return {pids, states}
+  // a stopped agent (SIGSTOP) cannot answer: not worth a timeout per endpoint
+  const stopped = pids.length > 0 && pids.every((pid) => ['T', 't'].includes(states[String(pid)] ?? ''))
+  if (options.healthzPort <= 0 || stopped) return {pids, states}
   const host = options.healthzIp === '0.0.0.0' || options.healthzIp === '' ? '127.0.0.1' : options.healthzIp
   const base = `http://${host}:${options.healthzPort}`
   const [healthz, readyz, status] = await Promise.all([get(`${base}/healthz`, options.timeoutMs), get(`${base}/readyz`, options.timeoutMs), get(`${base}/status`, options.timeoutMs)])
