@@ -26,6 +26,7 @@ const CASES: Array<{fixture: string; fails: string[]; exit: number; fix?: RegExp
   {fixture: 'route-removed', fails: ['dataplane.peers', 'probes.overlay'], exit: 1, fix: /^ip route replace 198\.18\.\d+\.0\/24 via 198\.18\.\d+\.0 dev flannel\.1 onlink$/, warns: ['agent.process']},
   {fixture: 'fdb-removed', fails: ['dataplane.peers', 'probes.overlay'], exit: 1, fix: /^bridge fdb replace [0-9a-f:]{17} dev flannel\.1 dst 203\.0\.113\.\d+ self permanent$/, warns: ['agent.process']},
   {fixture: 'duplicate-public-ip', fails: ['lease.duplicates'], exit: 1, fix: /^flanctl lease release 198\.18\.255\.0\/24$/, warns: ['lease.own']},
+  {fixture: 'duplicate-public-ip-listed-first', fails: ['lease.duplicates'], exit: 1, fix: /^flanctl lease release 198\.18\.255\.0\/24$/, warns: ['lease.own']},
   {fixture: 'stale-subnet-env', fails: ['lease.subnet-env'], exit: 1, fix: /restart flanctl up/i},
   {fixture: 'etcd-unreachable', fails: ['etcd.reachable'], exit: 5},
   {fixture: 'wrong-prefix', fails: ['config.present'], exit: 1, fix: /--etcd-prefix \/coreos\.com\/network/},

@@ -2,7 +2,7 @@
 // own desired state against its own observe()), stray entries, L2 adjacency, the MTU chain.
 import {ip4NetContains, parseIp4, parseIp4Net} from '../ip4.js'
 import {verdict} from './check-result.js'
-import {gathered, type Judges} from './judge.js'
+import {gathered, ownLease, type Judges} from './judge.js'
 import type {DataplanePart, DiagnoseSnapshot} from './snapshot.js'
 
 function dataplane(s: DiagnoseSnapshot): {value: DataplanePart} | {reason: string} {
@@ -107,7 +107,7 @@ export const dataplaneJudges: Judges = {
     const dp = dataplane(s)
     if ('reason' in dp) return verdict.skip(dp.reason)
     // the lease is the truth; subnet.env is judged against it in lease.subnet-env
-    const own = s.leases?.ok ? s.leases.value.leases.find((l) => s.leases!.ok && s.leases!.value.ownKeys.includes(l.key))?.subnet : undefined
+    const own = ownLease(s)?.subnet
     const subnet = own === undefined ? undefined : parseIp4Net(own)
     if (dp.value.bridges.length === 0) return verdict.info(['no container bridge (docker0, cni0) on this host'])
     if (subnet === undefined || !subnet.ok) return verdict.skip('no own lease')

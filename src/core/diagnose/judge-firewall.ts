@@ -2,7 +2,7 @@
 // incoming ones, and flannel's own rules (the agent's wantedRules, checked as the agent checks them).
 import {verdict} from './check-result.js'
 import {sampleAddress, walkChain, type Packet} from './iptables-walk.js'
-import {gathered, type Judges} from './judge.js'
+import {gathered, ownLease, type Judges} from './judge.js'
 import {NOT_ROOT} from './judge-host.js'
 import type {DiagnoseSnapshot, FirewallPart, SavedRule} from './snapshot.js'
 
@@ -26,7 +26,7 @@ export const firewallJudges: Judges = {
   'firewall.forward': (s) => {
     const fw = firewall(s)
     if ('reason' in fw) return verdict.skip(fw.reason)
-    const own = s.leases?.ok ? s.leases.value.leases.find((l) => s.leases!.ok && s.leases!.value.ownKeys.includes(l.key)) : undefined
+    const own = ownLease(s)
     const dp = s.dataplane?.ok ? s.dataplane.value : undefined
     const peers = dp?.peers ?? []
     const ownIp = own === undefined ? undefined : sampleAddress(own.subnet)

@@ -1,6 +1,6 @@
 // Layer 3: the leases in etcd and this host's own, against subnet.env.
 import {verdict} from './check-result.js'
-import {gathered, type Judges} from './judge.js'
+import {gathered, ownLease, type Judges} from './judge.js'
 import type {DiagnoseSnapshot, LeaseFact, LeasePart} from './snapshot.js'
 
 function leases(s: DiagnoseSnapshot): {value: LeasePart} | {reason: string} {
@@ -17,12 +17,12 @@ export const leaseJudges: Judges = {
   'lease.own': (s) => {
     const l = leases(s)
     if ('reason' in l) return verdict.skip(l.reason)
-    const own = l.value.leases.filter((x) => l.value.ownKeys.includes(x.key))
+    const own = l.value.ownKeys.map((k) => l.value.leases.find((x) => x.key === k)!).filter((x) => x !== undefined)
     if (own.length === 0) {
       return verdict.fail([`no lease has PublicIP ${l.value.publicIp} (${l.value.leases.length} leases in etcd)`], 'Start flanctl up on this host (it acquires a lease), or check --public-ip / --iface: the lease is found by this host\'s public IP.')
     }
-    const evidence = own.map(describe)
-    if (own.length > 1) return verdict.warn(evidence, `More than one lease has this public IP: keep the one in subnet.env and release the others with \`flanctl lease release SUBNET\`.`)
+    const evidence = own.map((x, i) => `${i === 0 ? 'in use' : 'also'}: ${describe(x)}`)
+    if (own.length > 1) return verdict.warn(evidence, own.slice(1).map((x) => `flanctl lease release ${x.subnet}`).join('\n'))
     return verdict.pass(evidence, `this host holds ${own[0]!.subnet}`)
   },
   'lease.duplicates': (s) => {
@@ -82,7 +82,7 @@ export const leaseJudges: Judges = {
     const l = leases(s)
     if ('reason' in l) return verdict.skip(l.reason)
     const env = s.subnetEnv
-    const own = l.value.leases.find((x) => l.value.ownKeys.includes(x.key))
+    const own = ownLease(s)
     if (env.text === undefined) return verdict.fail([`${env.path} does not exist`], `Start flanctl up (it writes ${env.path}); check --subnet-file (FLANNELD_SUBNET_FILE).`)
     if (env.error !== undefined) return verdict.fail([env.error], `Remove ${env.path} and restart flanctl up: it writes it again.`)
     const problems: string[] = []

@@ -57,7 +57,7 @@ export interface LeasePart {
   leases: LeaseFact[]
   /** malformed keys or values, as the store reported them */
   warnings: string[]
-  /** keys of the leases with our public IP */
+  /** keys of the leases with our public IP, the one in use first (subnet.env's, else the first) */
   ownKeys: string[]
   /** subnet pairs that overlap: "198.18.1.0/24 and 198.18.1.0/25" */
   overlaps: string[]

@@ -9,7 +9,7 @@ import {subnetCapacity} from '../../core/network-config.js'
 import {ownLeases} from '../../core/peers.js'
 import type {LeaseList, LeaseStore} from '../../core/ports.js'
 import {configKey} from '../../core/subnet-key.js'
-import type {NetworkConfig} from '../../core/types.js'
+import type {Lease, NetworkConfig} from '../../core/types.js'
 import {vxlanBackendData} from '../../backends/vxlan/lease-data.js'
 import type {DiagnoseInput} from './diagnose-input.js'
 
@@ -58,8 +58,15 @@ export async function gatherConfigAndLeases(store: LeaseStore): Promise<Omit<Etc
   return {config, decoded: cfg, list}
 }
 
+/** Our leases by public IP as the agent finds them (ownLeases); the one subnet.env names (in use) first. */
+export function ownLeasesInUseFirst(list: LeaseList, publicIp: number, inUse?: string): Lease[] {
+  const own = ownLeases(list.leases, publicIp)
+  const i = own.findIndex((l) => formatIp4Net(l.subnet) === inUse)
+  return i <= 0 ? own : [own[i]!, ...own.slice(0, i), ...own.slice(i + 1)]
+}
+
 /** The leases as facts, our own found by public IP as the agent finds it (ownLeases). */
-export function leasePart(list: LeaseList, cfg: NetworkConfig, publicIp: number): LeasePart {
+export function leasePart(list: LeaseList, cfg: NetworkConfig, publicIp: number, inUse?: string): LeasePart {
   const network = cfg.network
   const facts: LeaseFact[] = list.leases.map((l) => ({
     key: l.key,
@@ -78,6 +85,6 @@ export function leasePart(list: LeaseList, cfg: NetworkConfig, publicIp: number)
     const next = sorted[i]!
     if (next.subnet.ip <= lastAddress(prev.subnet)) overlaps.push(`${formatIp4Net(prev.subnet)} (${prev.key}) and ${formatIp4Net(next.subnet)} (${next.key})`)
   }
-  return {publicIp: formatIp4(publicIp), leases: facts, warnings: list.warnings, ownKeys: ownLeases(list.leases, publicIp).map((l) => l.key), overlaps}
+  return {publicIp: formatIp4(publicIp), leases: facts, warnings: list.warnings, ownKeys: ownLeasesInUseFirst(list, publicIp, inUse).map((l) => l.key), overlaps}
 }
 

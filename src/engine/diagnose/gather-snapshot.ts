@@ -11,14 +11,13 @@ import type {Op} from '../../core/dataplane-state.js'
 import type {DataplanePart, DiagnoseSnapshot, Gathered, InterfacePart, SubnetEnvPart} from '../../core/diagnose/snapshot.js'
 import type {InterfaceInfo} from '../../core/external-interface.js'
 import {formatIp4, formatIp4Net} from '../../core/ip4.js'
-import {ownLeases} from '../../core/peers.js'
 import {decodeSubnetEnv, parseSubnetEnv} from '../../core/subnet-env.js'
 import type {Ip4Net, Lease, NetworkConfig} from '../../core/types.js'
 import {prepareHost} from '../prepare-host.js'
 import type {DiagnoseInput} from './diagnose-input.js'
 import {gatherAgent} from './gather-agent.js'
 import {gatherDataplane} from './gather-dataplane.js'
-import {gatherConfigAndLeases, leasePart, openStore} from './gather-etcd.js'
+import {gatherConfigAndLeases, leasePart, openStore, ownLeasesInUseFirst} from './gather-etcd.js'
 import {gatherFirewall} from './gather-firewall.js'
 import {gatherHost, iptablesVersion} from './gather-host.js'
 import {gatherProbes} from './gather-probes.js'
@@ -76,9 +75,9 @@ export async function gatherSnapshot(input: DiagnoseInput, now: () => number): P
     const cfg: NetworkConfig | undefined = read?.decoded
     const list = read?.list
     const leases = cfg !== undefined && list !== undefined && external !== undefined
-      ? (list.ok ? {ok: true as const, value: leasePart(list.value, cfg, external.publicIp)} : list)
+      ? (list.ok ? {ok: true as const, value: leasePart(list.value, cfg, external.publicIp, subnetEnv.subnet)} : list)
       : undefined
-    const own: Lease | undefined = list?.ok && external !== undefined ? ownLeases(list.value.leases, external.publicIp)[0] : undefined
+    const own: Lease | undefined = list?.ok && external !== undefined ? ownLeasesInUseFirst(list.value, external.publicIp, subnetEnv.subnet)[0] : undefined
     const module = cfg === undefined ? undefined : findBackend(cfg.backend.type)
 
     const fix: FixContext = {missing: [], network: cfg?.network, ownSubnet: own?.subnet}
