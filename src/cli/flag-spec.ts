@@ -20,6 +20,8 @@ export interface FlagSpec {
   max?: number
   required?: boolean
   helpGroup?: string
+  /** an empty value means something (otherwise `--flag=` is a usage error: flag-value-check.ts) */
+  allowEmpty?: boolean
 }
 
 export type FlagTable = Record<string, FlagSpec>

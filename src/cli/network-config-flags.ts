@@ -2,6 +2,7 @@
 // JSON document flannel reads (flannel's field names, only what was given).
 import {BACKEND_TYPES} from '../backends/registry.js'
 import {readFile} from 'node:fs/promises'
+import {readStdin} from '../adapters/files/read-stdin.js'
 import {FlanctlError} from '../core/errors.js'
 import type {FlagTable, FlagValues} from './flag-spec.js'
 
@@ -32,7 +33,7 @@ export async function networkConfigText(json: string | undefined, flags: Network
   if (json !== undefined) return {text: json, source: 'the JSON argument'}
   if (flags.file !== undefined) {
     try {
-      const text = await readFile(flags.file === '-' ? '/dev/stdin' : flags.file, 'utf8')
+      const text = flags.file === '-' ? await readStdin() : await readFile(flags.file, 'utf8')
       return {text: text.trim(), source: `--file ${flags.file}`}
     } catch (error) {
       throw new FlanctlError('E_USAGE', `cannot read --file ${flags.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)

@@ -3,6 +3,7 @@
 import {DEFAULT_VXLAN_PORT} from '../backends/vxlan/constants.js'
 import {formatIp4, formatIp4Net} from '../core/ip4.js'
 import {formatIp6, formatIp6Net} from '../core/ip6.js'
+import type {ConfigChange} from '../backends/config-change.js'
 import type {NetworkConfig} from '../core/types.js'
 import {renderLeaseTable, type LeaseView} from './lease-view.js'
 import type {Painter} from './painter.js'
@@ -77,6 +78,33 @@ export interface ConfigSetView {
   config: NetworkConfigView
   capacity: number
   leasesOutside: LeaseView[]
+  change: ConfigChangeView
+}
+
+/** What the new config means for running hosts (backends/config-change.ts), as data. */
+export interface ConfigChangeView {
+  changed: string[]
+  hostsOnOldShape: number
+  /** the keys of their leases */
+  oldShapeLeases: string[]
+  changesWhen: 'agent-restart'
+  splitsNetwork: boolean
+  mtu: {from: string; to: string} | null
+  dockerRestart: boolean
+  notes: string[]
+}
+
+export function configChangeView(change: ConfigChange): ConfigChangeView {
+  return {
+    changed: change.changed,
+    hostsOnOldShape: change.oldShapeLeases.length,
+    oldShapeLeases: change.oldShapeLeases.map((lease) => lease.key),
+    changesWhen: 'agent-restart',
+    splitsNetwork: change.splitsNetwork,
+    mtu: change.mtu ?? null,
+    dockerRestart: change.notes.some((note) => note.includes('restart docker')),
+    notes: change.notes,
+  }
 }
 
 export function renderConfigSet(view: ConfigSetView, paint: Painter): string {
@@ -86,6 +114,10 @@ export function renderConfigSet(view: ConfigSetView, paint: Painter): string {
     parts.push(`${paint.yellow(`${view.leasesOutside.length} existing lease(s) outside this config`)} (their hosts move to a new subnet when their agent restarts):\n${renderLeaseTable(view.leasesOutside, paint)}`)
   } else {
     parts.push('Every existing lease fits this config.')
+  }
+  if (view.change.changed.length > 0 || view.change.notes.length > 0) {
+    const lines = [...view.change.changed.map((c) => `  ${c}`), ...view.change.notes.map((n) => `  ${paint.yellow('!')} ${n}`)]
+    parts.push(`${paint.bold('What changes, and when')}:\n${lines.join('\n')}`)
   }
   return parts.join('\n\n')
 }

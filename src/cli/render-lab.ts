@@ -29,6 +29,11 @@ function renderMatrix(matrix: PingMatrix, paint: Painter): string {
   return `connectivity, container to container (ping -c 1 -W 1):\n${renderTable(['from \\ to', ...matrix.hosts.map(container)], rows, paint)}\n${verdict}`
 }
 
+/** " --name X" for hints about a lab that is not the default one. */
+export function labNameFlag(name: string): string {
+  return name === 'lab' ? '' : ` --name ${name}`
+}
+
 export function renderLabUp(result: LabUpResult, paint: Painter): string {
   const lines = [
     `lab ${result.name}: ${result.hosts.length} hosts, backend ${result.backend}, underlay ${result.underlay}, network ${result.network} (/${result.subnetLen} per host)`,
@@ -39,12 +44,17 @@ export function renderLabUp(result: LabUpResult, paint: Painter): string {
   ]
   if (!result.converged) lines.push(paint.yellow(`routes still missing: ${result.missingRoutes.join('; ')}`), '')
   if (result.matrix) lines.push(renderMatrix(result.matrix, paint), '')
-  lines.push(`next: flanctl lab exec h1 -- ip route · flanctl lab status --ping · flanctl lab down${result.name === 'lab' ? '' : ` --name ${result.name}`}`)
+  const name = labNameFlag(result.name)
+  lines.push(`next: flanctl lab exec h1${name} -- ip route · flanctl lab status${name} --ping · flanctl lab restart h1${name} · flanctl lab down${name}`)
   return lines.join('\n')
 }
 
 export function renderLabStatus(result: LabStatusResult, paint: Painter): string {
-  const lines = [`lab ${result.name}: backend ${result.backend}, underlay ${result.underlay}, network ${result.network}, dir ${result.dir}`]
+  const live = result.liveConfig
+  const config = live.text === null
+    ? paint.red('config: none in etcd (or etcd did not answer)')
+    : `config: backend ${live.backend}, network ${live.network}, /${live.subnetLen}${live.changedSinceUp.length > 0 ? paint.yellow(` (changed since lab up: ${live.changedSinceUp.join(', ')})`) : ''}`
+  const lines = [`lab ${result.name}: underlay ${result.underlay}, dir ${result.dir}`, config]
   lines.push(`etcd: ${result.etcd.map((m) => `${m.member} ${m.clientUrl} ${m.alive ? paint.green(`pid ${m.pid}`) : paint.red('down')}`).join(', ')}`, '')
   lines.push(renderHosts(result.hosts, paint), '')
   if (result.missingNamespaces.length > 0) lines.push(paint.red(`missing namespaces: ${result.missingNamespaces.join(', ')}`))

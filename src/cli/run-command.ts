@@ -3,6 +3,7 @@
 // colours). Both the start path and the oclif Command class end here.
 import type {FlanctlError} from '../core/errors.js'
 import {commandFlags, type CliInfo, type CommandDefinition} from './command-definition.js'
+import {checkFlagValues} from './flag-value-check.js'
 import {goFlagArgv} from './go-flag-argv.js'
 import {errorJson, errorText, jsonText, resultText, warningText} from './output.js'
 import {colourWanted, painter, type Painter} from './painter.js'
@@ -23,6 +24,7 @@ export async function runCommand(definition: CommandDefinition<any, any, any>, w
   const warnings: string[] = []
   let parsed: ReturnType<typeof parseArgv> | undefined
   try {
+    checkFlagValues(commandLine, flagTable, definition.flanneldSpellings)
     parsed = parseArgv({flags: flagTable, args: definition.args, strict: definition.strict}, commandLine)
     // the definition's own table typed these flags (CommandContext); this runner only passes them on
     const flags = parsed.flags as never

@@ -2,9 +2,13 @@
 // imported here, lazily, so that commands which never reach this function do not load it.
 import {access, constants} from 'node:fs/promises'
 import {FlanctlError} from '../core/errors.js'
+import {parseEtcdEndpoint} from '../core/etcd-endpoint-url.js'
 import type {LeaseStore} from '../core/ports.js'
+import {centosEnvWarnings} from './centos-env-warnings.js'
 import {etcdFlags, type EtcdFlagValues} from './etcd-flags.js'
 import {flagSource} from './flag-source.js'
+import {warningText} from './output.js'
+import {colourWanted, painter} from './painter.js'
 import type {EtcdStoreOptions} from '../adapters/etcd/etcd-options.js'
 
 const ENV = Object.fromEntries(Object.entries(etcdFlags).map(([name, flag]) => [name, flag.env])) as Record<keyof EtcdFlagValues, string>
@@ -22,6 +26,12 @@ export async function storeOptionsFromFlags(flags: EtcdFlagValues, argv: readonl
   const endpoints = flags['etcd-endpoints'].split(',').map((e) => e.trim()).filter((e) => e !== '')
   if (endpoints.length === 0) {
     throw new FlanctlError('E_USAGE', `no etcd endpoint given in ${source('etcd-endpoints')}`, {hint: 'Give one or more URLs, e.g. --etcd-endpoints http://127.0.0.1:2379.'})
+  }
+  for (const endpoint of endpoints) {
+    const parsed = parseEtcdEndpoint(endpoint)
+    if (!parsed.ok) {
+      throw new FlanctlError('E_USAGE', `etcd endpoint ${endpoint} in ${source('etcd-endpoints')}: ${parsed.error.message}`, {hint: 'e.g. --etcd-endpoints http://127.0.0.1:2379'})
+    }
   }
   const prefix = flags['etcd-prefix'].trim()
   if (!prefix.startsWith('/')) {
@@ -67,6 +77,8 @@ export async function storeFromFlags(flags: EtcdFlagValues, argv: readonly strin
 
 /** Runs `work` with a store and closes it afterwards, also on error. */
 export async function withStore<T>(flags: EtcdFlagValues, work: (store: LeaseStore) => Promise<T>, argv: readonly string[] = process.argv): Promise<T> {
+  const envWarnings = centosEnvWarnings(argv)
+  for (const warning of envWarnings) process.stderr.write(warningText(warning, painter(colourWanted(argv))))
   try {
     const store = await storeFromFlags(flags, argv)
     try {
@@ -75,8 +87,15 @@ export async function withStore<T>(flags: EtcdFlagValues, work: (store: LeaseSto
       await store.close().catch(() => undefined)
     }
   } catch (error) {
-    throw withEndpointSource(error, flags, argv)
+    throw withEnvWarnings(withEndpointSource(error, flags, argv), envWarnings)
   }
+}
+
+/** A failure while FLANNEL_ETCD_* is set: the warning again, in the hint, where it is read. */
+function withEnvWarnings(error: unknown, warnings: string[]): unknown {
+  if (!(error instanceof FlanctlError) || warnings.length === 0 || (!error.code.startsWith('E_ETCD') && error.code !== 'E_NO_CONFIG')) return error
+  const extra = `Note: ${warnings.join('; ')}.`
+  return new FlanctlError(error.code, error.message, {hint: error.hint ? `${error.hint} ${extra}` : extra, cause: error.cause ?? error})
 }
 
 /** An unreachable etcd is often a FLANNELD_ETCD_ENDPOINTS nobody remembers setting: say where the endpoints came from. */

@@ -20,16 +20,20 @@ export default defineCommand({
     'omit-ip-masq': {type: 'boolean', char: 'm', default: false, description: 'Leave out --ip-masq (for old docker versions).'},
     'dry-run': {type: 'boolean', default: false, description: 'Print the file, write nothing.'},
   },
-  run: ({flags}) => writeDockerOpts({
-    envFile: flags['env-file'],
-    outFile: flags.dest,
-    individual: flags.individual,
-    combined: flags.combined,
-    key: flags.key,
-    omitIpMasq: flags['omit-ip-masq'],
-    env: process.env,
-    dryRun: flags['dry-run'],
-  }),
+  async run({flags, warn}) {
+    const {warnings, ...written} = await writeDockerOpts({
+      envFile: flags['env-file'],
+      outFile: flags.dest,
+      individual: flags.individual,
+      combined: flags.combined,
+      key: flags.key,
+      omitIpMasq: flags['omit-ip-masq'],
+      env: process.env,
+      dryRun: flags['dry-run'],
+    })
+    for (const warning of warnings) warn(warning)
+    return written
+  },
   // silent when the file was written, as the script is; the file's text with --dry-run
   render: (result) => (result.written ? '' : result.text),
 })

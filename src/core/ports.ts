@@ -61,5 +61,7 @@ export interface LeaseStore {
   watchLeases(fromRevision: string, sink: LeaseWatchSink): LeaseWatch
   /** keys anywhere in etcd that end in /config and look like a flannel network config */
   findConfigKeys(): Promise<string[]>
+  /** optional: <prefix>/config written with etcd's v2 API (v2Key), and prefixes of flannel configs elsewhere */
+  configElsewhere?(): Promise<{v2Key?: string; otherPrefixes: string[]}>
   close(): Promise<void>
 }

@@ -59,6 +59,7 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     await runLoops(
       {
         network,
+        config,
         backend,
         acquired,
         signal: stop.signal,

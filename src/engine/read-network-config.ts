@@ -1,7 +1,7 @@
 // Reads <prefix>/config. When it is missing the error says which key was read on which etcd and
 // points at flannel configs under other prefixes: the classic /atomic.io/network (Fedora/RHEL
 // packages) versus /coreos.com/network (flannel's default) mix-up, which flannel reports only
-// as "Key not found".
+// as "Key not found"; and a config written with etcd's v2 API, which the v3 API cannot see.
 import {FlanctlError} from '../core/errors.js'
 import {decodeNetworkConfig} from '../backends/network-config.js'
 import type {LeaseStore} from '../core/ports.js'
@@ -15,6 +15,12 @@ export interface NetworkConfigRead {
 }
 
 async function missingConfigError(store: LeaseStore, key: string): Promise<FlanctlError> {
+  const elsewhere = store.configElsewhere === undefined ? undefined : await store.configElsewhere().catch(() => undefined)
+  if (elsewhere?.v2Key !== undefined) {
+    return new FlanctlError('E_NO_CONFIG', `no network config at ${key} in etcd's v3 API (${store.description}), but ${elsewhere.v2Key} exists in the v2 API (written with \`etcdctl mk\` or \`set\` under ETCDCTL_API=2), which flanctl does not read`, {
+      hint: `Write it with the v3 API: \`flanctl config set "$(ETCDCTL_API=2 etcdctl get ${elsewhere.v2Key})"\` (or ETCDCTL_API=3 etcdctl put ${key} ...).`,
+    })
+  }
   const others = (await store.findConfigKeys().catch(() => [] as string[])).filter((k) => k !== key)
   const prefixes = others.map((k) => k.replace(/\/config$/, ''))
   const hint = others.length > 0

@@ -11,11 +11,12 @@
 import type {AgentBackend} from '../backends/backend-module.js'
 import {formatIp4Net} from '../core/ip4.js'
 import {renderSubnetEnv} from '../core/subnet-env.js'
-import type {Ip4Net, Lease} from '../core/types.js'
+import type {Ip4Net, Lease, NetworkConfig} from '../core/types.js'
 import type {AcquiredLease} from './acquire-lease.js'
 import type {AgentDeps, AgentOptions} from './agent-deps.js'
 import {sleep} from './clock.js'
 import {createAgentReporter, type AgentReporter} from './agent-report.js'
+import {watchNetworkConfig} from './config-watch.js'
 import {createLeaseBook} from './lease-book.js'
 import {startLeaseKeeper} from './lease-keeper.js'
 import {abortion, Stopped} from './retrying.js'
@@ -31,6 +32,8 @@ export const WATCH_DELAY_MAX_MS = 1000
 
 export interface RunLoopsInput {
   network: Ip4Net
+  /** the config the agent runs: a new one in etcd is logged (config-watch.ts), not applied */
+  config?: NetworkConfig
   backend: AgentBackend
   acquired: AcquiredLease
   /** the agent's one signal: SIGINT/SIGTERM, our lease lost, or a failure elsewhere */
@@ -101,6 +104,7 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
         const watch = store.watchLeases(list.revision, book)
         cleanups.push(() => watch.close())
       })
+    if (input.config !== undefined) void watchNetworkConfig({config: input.config, ownLease: () => ownLease, signal}, deps)
   }
 
   const keeper = startLeaseKeeper({clock, log, store, lease: ownLease, renewMarginMinutes: options.renewMarginMinutes, onRenewed: (lease) => (ownLease = lease)})

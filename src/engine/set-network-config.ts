@@ -3,6 +3,7 @@
 // reaches etcd.
 import {FlanctlError} from '../core/errors.js'
 import {compareIp4Nets} from '../core/ip4.js'
+import {configChange, type ConfigChange} from '../backends/config-change.js'
 import {configWarnings, decodeNetworkConfig} from '../backends/network-config.js'
 import {subnetCapacity} from '../core/network-config.js'
 import type {LeaseStore} from '../core/ports.js'
@@ -30,6 +31,8 @@ export interface SetNetworkConfigOutcome {
   leaseWarnings: string[]
   /** the config that was there before, raw; undefined when there was none */
   previousText?: string
+  /** what the new config means for the hosts that run the previous one */
+  change: ConfigChange
   written: boolean
 }
 
@@ -51,6 +54,8 @@ export async function setNetworkConfig(input: SetNetworkConfigInput): Promise<Se
   // Read before writing: the report is about the state the new config lands on.
   const [previousText, list] = await Promise.all([input.store.getConfig(), input.store.listLeases({withTtl: true})])
   const leasesOutside = list.leases.filter((lease) => !leaseFitsConfig(config, lease)).sort((a, b) => compareIp4Nets(a.subnet, b.subnet))
+  const previous = previousText === undefined ? undefined : decodeNetworkConfig(previousText, 'the previous config')
+  const change = configChange(previous?.ok === true ? previous.value : undefined, config, list.leases)
   if (!input.dryRun) await input.store.putConfig(input.text)
   return {
     key,
@@ -61,6 +66,7 @@ export async function setNetworkConfig(input: SetNetworkConfigInput): Promise<Se
     leasesOutside,
     leaseWarnings: list.warnings,
     previousText,
+    change,
     written: !input.dryRun,
   }
 }

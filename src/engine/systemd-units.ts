@@ -4,7 +4,7 @@ import {mkdir, readFile} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {writeFileAtomic} from '../adapters/files/atomic-file.js'
-import {FlanctlError} from '../core/errors.js'
+import {EXIT_CODES, FlanctlError} from '../core/errors.js'
 
 // dist/engine/ and src/engine/ both sit two levels below the package root
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates')
@@ -61,6 +61,9 @@ export async function renderSystemdUnits(input: SystemdUnitsInput): Promise<Syst
     subnetFile: input.subnetFile,
     dockerOptsFile: input.dockerOptsFile,
     environmentFile: input.environmentFile,
+    usageExit: String(EXIT_CODES.E_USAGE),
+    configExit: String(EXIT_CODES.E_INVALID_CONFIG),
+    etcdExit: String(EXIT_CODES.E_ETCD_UNREACHABLE),
     execStart: command(['up', ...input.upArgs]),
     execStartPost: command(['docker-opts', '-f', input.subnetFile, '-d', input.dockerOptsFile, '-k', input.dockerOptsKey]),
     execStartLines: input.dockerd.trim() === ''

@@ -3,7 +3,7 @@
 // etcd and execa: it runs at every docker start and must start fast.
 import {readFile} from 'node:fs/promises'
 import {writeFileAtomic} from '../adapters/files/atomic-file.js'
-import {dockerOpts, type DockerOptsOptions} from '../core/docker-opts.js'
+import {dockerOpts, dockerOptsWarnings, type DockerOptsOptions} from '../core/docker-opts.js'
 import {FlanctlError} from '../core/errors.js'
 import {parseSubnetEnv} from '../core/subnet-env.js'
 
@@ -21,6 +21,8 @@ export interface DockerOptsWritten {
   outFile: string
   text: string
   written: boolean
+  /** values docker will refuse (dockerOptsWarnings) */
+  warnings: string[]
 }
 
 export async function writeDockerOpts(input: WriteDockerOptsInput): Promise<DockerOptsWritten> {
@@ -39,8 +41,12 @@ export async function writeDockerOpts(input: WriteDockerOptsInput): Promise<Dock
   for (const [name, value] of Object.entries(input.env)) {
     if (value !== undefined && (name.startsWith('FLANNEL_') || name.startsWith('DOCKER_OPT_') || name === input.key)) inherited[name] = value
   }
-  const rendered = dockerOpts({...inherited, ...parsed.value}, input)
-  if (!rendered.ok) throw new FlanctlError(rendered.error.code, `${rendered.error.message} (in ${input.envFile})`)
+  const vars = {...inherited, ...parsed.value}
+  const rendered = dockerOpts(vars, input)
+  // a message that starts with a variable the file does not set is about the environment
+  const named = /^(\w+) /.exec(rendered.ok ? '' : rendered.error.message)?.[1]
+  const where = named !== undefined && Object.hasOwn(inherited, named) && !Object.hasOwn(parsed.value, named) ? 'from the environment' : `in ${input.envFile}`
+  if (!rendered.ok) throw new FlanctlError(rendered.error.code, `${rendered.error.message} (${where})`)
   if (input.dryRun !== true) {
     try {
       await writeFileAtomic(input.outFile, rendered.value, 0o644)
@@ -49,5 +55,6 @@ export async function writeDockerOpts(input: WriteDockerOptsInput): Promise<Dock
       throw new FlanctlError('E_SYSTEM', `cannot write the docker options file ${input.outFile} (-d): ${cause.message}`, {cause: error})
     }
   }
-  return {envFile: input.envFile, outFile: input.outFile, text: rendered.value, written: input.dryRun !== true}
+  const warnings = dockerOptsWarnings(vars).map((warning) => `${warning} (in ${input.envFile})`)
+  return {envFile: input.envFile, outFile: input.outFile, text: rendered.value, written: input.dryRun !== true, warnings}
 }

@@ -10,6 +10,8 @@ import {formatCidr} from './ip4-text.js'
 import {pingEndpoints, summary, type LabEtcdView, type LabSummary} from './lab-view.js'
 import {validateLabName} from './lab-name.js'
 import {switchNetns} from './topology.js'
+import {adoptLiveAgents} from './live-agents.js'
+import {leaseBackends, readLiveConfig, type LabLiveConfig} from './live-config.js'
 
 export interface LabStatusResult extends LabSummary {
   etcd: LabEtcdView[]
@@ -17,6 +19,12 @@ export interface LabStatusResult extends LabSummary {
   converged: boolean
   missingRoutes: string[]
   matrix?: PingMatrix
+  /** the config in etcd now, and how it differs from what `lab up` wrote */
+  liveConfig: LabLiveConfig
+  /** hosts whose agent runs under another PID than the lab started (restarted by hand): adopted */
+  restartedByHand: string[]
+  /** each host's lease's backend type, where it differs from the live config's */
+  staleBackends: Array<{host: string; leaseBackend: string}>
 }
 
 export async function labStatus(options: {name: string; ping?: boolean}): Promise<LabStatusResult> {
@@ -30,6 +38,12 @@ export async function labStatus(options: {name: string; ping?: boolean}): Promis
     }
   }
   const existing = new Set(await listNetns())
+  const restartedByHand = await adoptLiveAgents(state)
+  const [liveConfig, backends] = await Promise.all([readLiveConfig(state), leaseBackends(state)])
+  const staleBackends = state.hosts.flatMap((h) => {
+    const leaseBackend = backends.get(h.publicIp)
+    return leaseBackend !== undefined && liveConfig.backend !== null && leaseBackend !== liveConfig.backend ? [{host: h.name, leaseBackend}] : []
+  })
   const expected = [switchNetns(state.name), ...state.hosts.flatMap((h) => [h.netns, h.container.netns])]
   const missingNamespaces = expected.filter((ns) => !existing.has(ns))
   const present = state.hosts.filter((h) => existing.has(h.netns))
@@ -38,5 +52,5 @@ export async function labStatus(options: {name: string; ping?: boolean}): Promis
   const mtus = state.hosts.map((h) => h.mtu).filter((m): m is number => m !== undefined)
   const fullSize = mtus.length > 0 ? Math.min(...mtus) : undefined
   const matrix = options.ping ? await pingMatrix(pingEndpoints(state).filter((e) => existing.has(e.netns)), {fullSize}) : undefined
-  return {...summary(state, stateFile(state.name)), etcd, missingNamespaces, converged: convergence.converged, missingRoutes: convergence.missing, matrix}
+  return {...summary(state, stateFile(state.name)), etcd, missingNamespaces, converged: convergence.converged, missingRoutes: convergence.missing, matrix, liveConfig, restartedByHand, staleBackends}
 }

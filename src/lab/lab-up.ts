@@ -32,6 +32,8 @@ export interface LabUpOptions {
   underlay?: string
   network?: string
   subnetLen?: number
+  /** where the network config and leases live (default /coreos.com/network) */
+  etcdPrefix?: string
   /** run the ping matrix at the end (default true) */
   ping?: boolean
   pingConcurrency?: number
@@ -46,6 +48,14 @@ export interface LabUpOptions {
 /** The config text flannel reads from <prefix>/config. */
 function labNetworkConfig(network: string, subnetLen: number, backend: LabBackend): string {
   return JSON.stringify({Network: network, SubnetLen: subnetLen, Backend: {Type: backend}})
+}
+
+/** An etcd prefix as flanneld takes it: absolute, no trailing slash. */
+function labEtcdPrefix(prefix: string): string {
+  if (!/^\/[\w./-]*[\w.-]$/.test(prefix) || prefix.includes('//')) {
+    throw new FlanctlError('E_USAGE', `--etcd-prefix ${JSON.stringify(prefix)}: expected an absolute etcd key prefix like /coreos.com/network (no trailing slash)`)
+  }
+  return prefix
 }
 
 export function labDirPrefix(name: string): string {
@@ -86,7 +96,10 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   const network = options.network ?? DEFAULT_NETWORK
   const subnetLen = options.subnetLen ?? DEFAULT_SUBNET_LEN
   const overlay = parseCidr(network)
-  if (overlay === undefined) throw new FlanctlError('E_USAGE', `network ${network} is not an IPv4 CIDR`)
+  if (overlay === undefined) throw new FlanctlError('E_USAGE', `--network ${network} is not an IPv4 CIDR (e.g. 198.18.0.0/16)`)
+  if (!Number.isInteger(subnetLen) || subnetLen < overlay.prefixLen || subnetLen > 30) {
+    throw new FlanctlError('E_USAGE', `--subnet-len ${subnetLen} does not fit --network ${network}: give ${overlay.prefixLen}..30`)
+  }
   const underlay = underlayRange(options.underlay ?? DEFAULT_UNDERLAY, options.hosts, overlay)
   const entry = agent === 'flanctl' ? flanctlEntry() : undefined
   await assertUnderlayClear(underlay)
@@ -105,7 +118,7 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
     underlay: formatCidr(underlay),
     network,
     subnetLen,
-    etcdPrefix: ETCD_PREFIX,
+    etcdPrefix: labEtcdPrefix(options.etcdPrefix ?? ETCD_PREFIX),
     etcdEndpoints: members.map((m) => m.clientUrl),
     etcd: members,
     hosts: [],

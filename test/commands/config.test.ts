@@ -52,6 +52,7 @@ describe('config set', () => {
       },
       capacity: 255,
       leasesOutside: [],
+      change: {changed: [], hostsOnOldShape: 0, oldShapeLeases: [], changesWhen: 'agent-restart', splitsNetwork: false, mtu: null, dockerRestart: false, notes: []},
       warnings: [],
     })
     assert.equal(await get('/coreos.com/network/config'), text)

@@ -61,8 +61,10 @@ async function sameOutcome(definition: Definition, argv: string[], env: Record<s
       assert.deepEqual(hand.args, oclif.args, where)
       // oclif sorts argv by each word's first place in the input (a word split off `--flag=` has
       // none): comparable only when each of its words is typed, and given, exactly once (see the lab exec test)
+      // (nor when a word split off `--flag=word` is also typed as a word of its own: oclif places it there)
       const once = (list: string[], word: string) => list.filter((w) => w === word).length === 1
-      if (hand.argv.every((word) => once(argv, word) && once(hand.argv, word))) assert.deepEqual(hand.argv, oclif.argv, where)
+      const splitOff = argv.filter((w) => w.startsWith('-') && w.includes('=')).map((w) => w.slice(w.indexOf('=') + 1))
+      if (hand.argv.every((word) => once(argv, word) && once(hand.argv, word) && !splitOff.includes(word))) assert.deepEqual(hand.argv, oclif.argv, where)
     }
     return hand
   })

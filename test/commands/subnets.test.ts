@@ -40,8 +40,9 @@ test('a table by default: sorted by subnet, time left or reservation; malformed 
   assert.match(lines[3], /^10\.5\.52\.0\/24 +192\.0\.2\.11 +vxlan +0a:58:c0:00:02:0b +2[34]h\d\dm$/)
   assert.equal(lines.length, 4)
   const warnings = result.stderr.trimEnd().split('\n')
-  assert.equal(warnings.length, 2, result.stderr)
+  assert.equal(warnings.length, 3, result.stderr) // the two malformed entries, and the mixed backend types
   assert.ok(warnings.every((w) => w.startsWith('warning: ')))
+  assert.match(result.stderr, /leases of several backend types \(1 host-gw, 1 udp, 1 vxlan\)/)
   assert.match(result.stderr, /\/coreos\.com\/network\/subnets\/garbage/)
   assert.match(result.stderr, /\/coreos\.com\/network\/subnets\/10\.5\.60\.0-24/)
 })
@@ -82,7 +83,7 @@ test('--json: a stable camelCase shape, with the warnings', async () => {
     backendType: 'host-gw', vtepMac: null, vni: null, reservation: true, ttlSeconds: null, etcdLeaseId: null,
   })
   assert.equal(view.leases[0].backendType, null, 'udp: no BackendType in the value')
-  assert.equal(view.warnings.length, 2)
+  assert.equal(view.warnings.length, 3)
 })
 
 test('an empty prefix lists nothing, and says so', async () => {

@@ -8,6 +8,9 @@
 //              clientPort?, peerPort?: number  (default: free ports; 2379/2380 inside a netns)
 //              netns?: string     run etcd (and etcdctl) inside this network namespace (`ip netns exec`)
 //              name?: string      member name (default "default")
+//              serverCertFault?: 'expired' | 'wrong-name'  (with tls) etcd serves a server certificate
+//                                 that expired yesterday, or one for etcd.example only
+//              extraArgs?: string[]  more etcd flags, e.g. ['--enable-v2']
 //   EtcdServer: endpoint ("http://127.0.0.1:PORT"), endpoints ([endpoint]), clientPort, peerPort,
 //     dataDir, tls?: EtcdTlsFiles, pid (undefined while stopped), running,
 //     stop()     SIGTERM to the PID we started (SIGKILL after 5 s), keeps the data dir and ports;
@@ -21,7 +24,8 @@
 //     removes only its data dir.
 //   etcdTlsFlags(tls): string[] — the etcdctl flags for a client with the test's certificates.
 //   EtcdTlsFiles: dir, caFile, serverCertFile, serverKeyFile, clientCertFile, clientKeyFile,
-//     otherCaFile (a CA that signed nothing here: for "wrong CA" tests).
+//     otherCaFile (a CA that signed nothing here: for "wrong CA" tests),
+//     expiredClientCertFile (the client key's certificate, expired yesterday).
 //
 // Every etcd started here is also SIGKILLed by PID, and its temp dir removed, when the test process
 // exits, so a crashed test does not leave servers behind.
@@ -43,7 +47,10 @@ export interface EtcdTlsFiles {
   clientCertFile: string
   clientKeyFile: string
   otherCaFile: string
+  expiredClientCertFile: string
 }
+
+export type ServerCertFault = 'expired' | 'wrong-name'
 
 export interface StartEtcdOptions {
   tls?: boolean
@@ -52,6 +59,8 @@ export interface StartEtcdOptions {
   peerPort?: number
   netns?: string
   name?: string
+  serverCertFault?: ServerCertFault
+  extraArgs?: string[]
 }
 
 export interface EtcdServer {
@@ -91,11 +100,11 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdSer
   const root = makeTempDir('flanctl-etcd-')
   const host = options.host ?? '127.0.0.1'
   try {
-    const tls = options.tls ? makeTlsFiles(join(root, 'tls'), host) : undefined
+    const tls = options.tls ? makeTlsFiles(join(root, 'tls'), host, options.serverCertFault) : undefined
     // A free port can be taken by someone else before etcd binds it: try fresh ports a few times.
     for (let attempt = 1; ; attempt++) {
       const [clientPort, peerPort] = await pickPorts(options)
-      const member = new Member({root, host, clientPort, peerPort, netns: options.netns, name: options.name ?? 'default', tls, ownsRoot: true})
+      const member = new Member({root, host, clientPort, peerPort, netns: options.netns, name: options.name ?? 'default', tls, ownsRoot: true, serverCertFault: options.serverCertFault, extraArgs: options.extraArgs})
       member.cluster = `${member.name}=${member.peerUrl}`
       try {
         await member.start()
@@ -160,6 +169,8 @@ interface MemberSpec {
   tls?: EtcdTlsFiles
   /** a single server: destroy() removes the whole temp dir */
   ownsRoot: boolean
+  serverCertFault?: ServerCertFault
+  extraArgs?: string[]
 }
 
 class Member implements EtcdServer {
@@ -217,6 +228,7 @@ class Member implements EtcdServer {
       args.push(`--cert-file=${this.tls.serverCertFile}`, `--key-file=${this.tls.serverKeyFile}`,
         `--trusted-ca-file=${this.tls.caFile}`, '--client-cert-auth')
     }
+    args.push(...(this.spec.extraArgs ?? []))
     const [command, argv] = inNetns(this.spec.netns, ETCD, args)
     const log = openSync(this.logFile, 'a')
     const child = spawn(command, argv, {stdio: ['ignore', log, log]})
@@ -251,7 +263,9 @@ class Member implements EtcdServer {
   }
 
   etcdctl(args: string[], options: {input?: string} = {}): Promise<string> {
-    return runEtcdctl({endpoints: this.endpoints, tls: this.tls, netns: this.spec.netns}, args, options)
+    // a server certificate made faulty on purpose is not checked by the test's own etcdctl
+    const skipVerify = this.spec.serverCertFault === undefined ? [] : ['--insecure-skip-tls-verify']
+    return runEtcdctl({endpoints: this.endpoints, tls: this.tls, netns: this.spec.netns}, [...skipVerify, ...args], options)
   }
 
   async destroy(): Promise<void> {
@@ -328,23 +342,26 @@ function freePort(host: string): Promise<number> {
   })
 }
 
-// A CA, a server certificate for host/127.0.0.1/localhost, a client certificate, and a second
-// unrelated CA. EC keys: fast to generate.
-function makeTlsFiles(dir: string, host: string): EtcdTlsFiles {
+// A CA, a server certificate for host/127.0.0.1/localhost (or a faulty one), a client
+// certificate and an expired one for the same key, and a second unrelated CA. EC keys: fast to
+// generate. `-days -1` makes a certificate that expired a day before it was made.
+function makeTlsFiles(dir: string, host: string, serverCertFault?: ServerCertFault): EtcdTlsFiles {
   mkdirSync(dir, {recursive: true})
   const f = (name: string) => join(dir, name)
   const ssl = (...args: string[]) => opensslSync(args)
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
   ssl('req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', '/CN=flanctl test CA')
   ssl('req', '-x509', ...ec, '-keyout', f('other-ca.key'), '-out', f('other-ca.crt'), '-days', '2', '-subj', '/CN=flanctl other CA')
-  const sans = [...new Set([`IP:${host}`, 'IP:127.0.0.1', 'DNS:localhost'])].join(',')
+  const sans = serverCertFault === 'wrong-name' ? 'DNS:etcd.example' : [...new Set([`IP:${host}`, 'IP:127.0.0.1', 'DNS:localhost'])].join(',')
   writeFileSync(f('server.ext'), `subjectAltName=${sans}\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n`)
   writeFileSync(f('client.ext'), 'extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n')
   for (const who of ['server', 'client']) {
     ssl('req', ...ec, '-keyout', f(`${who}.key`), '-out', f(`${who}.csr`), '-subj', `/CN=flanctl test ${who}`)
     ssl('x509', '-req', '-in', f(`${who}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial',
-      '-out', f(`${who}.crt`), '-days', '2', '-extfile', f(`${who}.ext`))
+      '-out', f(`${who}.crt`), '-days', who === 'server' && serverCertFault === 'expired' ? '-1' : '2', '-extfile', f(`${who}.ext`))
   }
+  ssl('x509', '-req', '-in', f('client.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial',
+    '-out', f('expired-client.crt'), '-days', '-1', '-extfile', f('client.ext'))
   return {
     dir,
     caFile: f('ca.crt'),
@@ -353,6 +370,7 @@ function makeTlsFiles(dir: string, host: string): EtcdTlsFiles {
     clientCertFile: f('client.crt'),
     clientKeyFile: f('client.key'),
     otherCaFile: f('other-ca.crt'),
+    expiredClientCertFile: f('expired-client.crt'),
   }
 }
 

@@ -1,5 +1,6 @@
 // The network config key (<prefix>/config) and the search for flannel configs under other
 // prefixes, for the classic /atomic.io/network vs /coreos.com/network mix-up.
+import {looksLikeNetworkConfig} from '../../core/looks-like-network-config.js'
 import {configKey} from '../../core/subnet-key.js'
 import type {EtcdConnection} from './etcd-connection.js'
 import {readRange} from './etcd-range.js'
@@ -16,16 +17,6 @@ export async function getConfig(connection: EtcdConnection): Promise<string | un
 export async function putConfig(connection: EtcdConnection, text: string): Promise<void> {
   const key = configKey(connection.prefix)
   await connection.call(`writing ${key}`, (call) => connection.client.kv.put({key: Buffer.from(key), value: Buffer.from(text)}, call))
-}
-
-/** JSON with a Network field (any case, as flannel reads it). */
-function looksLikeNetworkConfig(text: string): boolean {
-  try {
-    const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).some((k) => k.toLowerCase() === 'network')
-  } catch {
-    return false
-  }
 }
 
 /**

@@ -7,6 +7,7 @@
 //   host) with a short reconnect backoff, and keepalive pings that notice a dead peer.
 import type {Etcd3, IOptions} from 'etcd3'
 import {configKey} from '../../core/subnet-key.js'
+import {noteConnectingSockets} from './connecting-sockets.js'
 import {etcd3} from './etcd3.js'
 import {etcdFailure} from './etcd-errors.js'
 import type {ResolvedEtcdOptions} from './etcd-options.js'
@@ -92,7 +93,12 @@ export function etcd3Options(resolved: ResolvedEtcdOptions): IOptions {
  * proveConnection, grpc connects at the first call.
  */
 export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdConnection> {
-  const client = new etcd3.Etcd3(etcd3Options(resolved))
+  const sockets = noteConnectingSockets()
+  const client = sockets.within(() => new etcd3.Etcd3(etcd3Options(resolved)))
+  const close = () => {
+    client.close()
+    sockets.destroyConnecting()
+  }
   const connection: EtcdConnection = {
     client,
     endpoints: resolved.endpoints,
@@ -101,19 +107,19 @@ export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdCo
     requestTimeoutMs: resolved.requestTimeoutMs,
     async call(action, operation, timeoutMs = resolved.requestTimeoutMs) {
       try {
-        return await withDeadline(timeoutMs, operation)
+        return await sockets.within(() => withDeadline(timeoutMs, operation))
       } catch (error) {
         throw etcdFailure(error, {endpoints: resolved.endpoints, action, timeoutMs})
       }
     },
-    close: () => client.close(),
+    close,
   }
   if (!resolved.proveConnection) return connection
   const key = configKey(resolved.prefix)
   try {
     await connection.call(`connecting (reading ${key})`, (options) => client.kv.range({key: Buffer.from(key), count_only: true}, options), resolved.dialTimeoutMs)
   } catch (error) {
-    client.close()
+    close()
     throw error
   }
   return connection

@@ -4,6 +4,8 @@ import type {LeaseList, LeaseStore, LeaseWatch, LeaseWatchSink} from '../../core
 import type {Ip4Net, Lease, LeaseAttrs} from '../../core/types.js'
 import {findConfigKeys, getConfig, putConfig} from './etcd-config.js'
 import {connectEtcd, type EtcdConnection} from './etcd-connection.js'
+import {explainConnectFailure} from './explain-connect-failure.js'
+import {findConfigElsewhere, type ConfigElsewhere} from './gateway-config.js'
 import * as leases from './etcd-leases.js'
 import {resolveEtcdOptions, type EtcdStoreOptions} from './etcd-options.js'
 import {watchLeases} from './etcd-watch.js'
@@ -15,7 +17,7 @@ export class EtcdLeaseStore implements LeaseStore {
   private readonly watches = new Set<LeaseWatch>()
   private closed = false
 
-  constructor(private readonly connection: EtcdConnection) {
+  constructor(private readonly connection: EtcdConnection, private readonly options?: EtcdStoreOptions) {
     this.prefix = connection.prefix
     this.endpoints = connection.endpoints
     this.description = `etcd ${connection.endpoints.join(',')} prefix ${connection.prefix}`
@@ -65,6 +67,18 @@ export class EtcdLeaseStore implements LeaseStore {
     return findConfigKeys(this.connection)
   }
 
+  /** <prefix>/config written with the v2 API, and flannel configs under other prefixes (over the HTTP gateway). */
+  configElsewhere(): Promise<ConfigElsewhere> {
+    const o = this.options
+    return findConfigElsewhere({
+      endpoints: [...this.endpoints],
+      tls: {caFile: o?.caFile, certFile: o?.certFile, keyFile: o?.keyFile},
+      auth: o?.username ? {username: o.username, password: o.password ?? ''} : undefined,
+      prefix: this.prefix,
+      timeoutMs: this.connection.dialTimeoutMs,
+    })
+  }
+
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
@@ -80,5 +94,9 @@ export class EtcdLeaseStore implements LeaseStore {
  */
 export async function openEtcdStore(options: EtcdStoreOptions): Promise<EtcdLeaseStore> {
   const resolved = await resolveEtcdOptions(options)
-  return new EtcdLeaseStore(await connectEtcd(resolved))
+  try {
+    return new EtcdLeaseStore(await connectEtcd(resolved), options)
+  } catch (error) {
+    throw await explainConnectFailure(error, options, resolved.endpoints)
+  }
 }

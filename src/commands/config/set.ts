@@ -2,7 +2,7 @@ import {defineCommand} from '../../cli/command-definition.js'
 import {etcdFlags} from '../../cli/etcd-flags.js'
 import {leaseView} from '../../cli/lease-view.js'
 import {networkConfigFlags, networkConfigText} from '../../cli/network-config-flags.js'
-import {networkConfigView, renderConfigSet, type ConfigSetView} from '../../cli/network-config-view.js'
+import {configChangeView, networkConfigView, renderConfigSet, type ConfigSetView} from '../../cli/network-config-view.js'
 import {withStore} from '../../cli/store-from-flags.js'
 import {setNetworkConfig, validNetworkConfig} from '../../engine/set-network-config.js'
 
@@ -37,6 +37,7 @@ export default defineCommand({
       config: networkConfigView(outcome.config),
       capacity: outcome.capacity,
       leasesOutside: outcome.leasesOutside.map(leaseView),
+      change: configChangeView(outcome.change),
     }
   },
   render: (result, {paint}) => renderConfigSet(result, paint),

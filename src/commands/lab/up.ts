@@ -2,7 +2,7 @@ import {defineCommand} from '../../cli/command-definition.js'
 import type {LabUpResult} from '../../lab/lab-view.js'
 import {renderLabUp} from '../../cli/render-lab.js'
 import {RUNNABLE_BACKEND_TYPES} from '../../backends/registry.js'
-import {DEFAULT_UNDERLAY, LAB_AGENT_KINDS, MAX_HOSTS, type LabAgentKind, type LabBackend} from '../../lab/topology.js'
+import {DEFAULT_NETWORK, DEFAULT_SUBNET_LEN, DEFAULT_UNDERLAY, ETCD_PREFIX, LAB_AGENT_KINDS, MAX_HOSTS, type LabAgentKind, type LabBackend} from '../../lab/topology.js'
 
 export default defineCommand({
   summary: 'Start a local multi-host flannel network: hosts as network namespaces on a bridge, a private etcd, `flanctl up` in each host, a container behind each, then a ping matrix.',
@@ -12,6 +12,7 @@ export default defineCommand({
     '<%= config.bin %> <%= command.id %> --hosts 2 --backend host-gw --name gw',
     '<%= config.bin %> <%= command.id %> --hosts 3 --agent manual --json',
     '<%= config.bin %> <%= command.id %> --hosts 4 --underlay 198.51.100.0/24',
+    '<%= config.bin %> <%= command.id %> --hosts 2 --network 198.18.64.0/18 --subnet-len 26 --etcd-prefix /atomic.io/network --name p1',
   ],
   flags: {
     hosts: {type: 'integer', description: 'Number of hosts.', default: 3, min: 1, max: MAX_HOSTS},
@@ -19,6 +20,9 @@ export default defineCommand({
     name: {type: 'string', description: 'Lab name (namespaces are named flab-<name>-...).', default: 'lab'},
     agent: {type: 'option', description: 'What programs each host: `flanctl up`, or ip commands the way flanneld would (a reference).', options: [...LAB_AGENT_KINDS], default: 'flanctl'},
     underlay: {type: 'string', description: 'IPv4 range of the hosts and the switch (etcd at .1, hosts from .11); must not overlap the root namespace\'s addresses or routes.', default: DEFAULT_UNDERLAY},
+    network: {type: 'string', description: 'The overlay Network written to the config.', default: DEFAULT_NETWORK},
+    'subnet-len': {type: 'integer', description: 'SubnetLen written to the config.', default: DEFAULT_SUBNET_LEN, min: 8, max: 30},
+    'etcd-prefix': {type: 'string', description: 'etcd prefix of the config and leases (every agent gets it).', default: ETCD_PREFIX},
     'etcd-members': {type: 'integer', description: 'etcd cluster size (1 or 3).', options: ['1', '3'], default: 1},
     ping: {type: 'boolean', description: 'Ping every container from every other at the end.', default: true, allowNo: true},
   },
@@ -31,6 +35,9 @@ export default defineCommand({
       agent: flags.agent as LabAgentKind,
       etcdMembers: flags['etcd-members'] === 3 ? 3 : 1,
       underlay: flags.underlay,
+      network: flags.network,
+      subnetLen: flags['subnet-len'],
+      etcdPrefix: flags['etcd-prefix'],
       ping: flags.ping,
       log: (line) => process.stderr.write(`lab: ${line}\n`),
     })

@@ -2,7 +2,7 @@ import {defineCommand} from '../../cli/command-definition.js'
 import {etcdFlags} from '../../cli/etcd-flags.js'
 import {leaseDetailView, renderLeaseDetail, type LeaseDetailView} from '../../cli/lease-view.js'
 import {withStore} from '../../cli/store-from-flags.js'
-import {ip4Arg, subnetArg} from '../../cli/subnet-arg.js'
+import {hostIp4Arg, subnetArg} from '../../cli/subnet-arg.js'
 import {acquireLeaseFor} from '../../engine/lease-admin.js'
 
 export interface LeaseAcquireView {
@@ -28,7 +28,7 @@ export default defineCommand({
     ...etcdFlags,
   },
   async run({flags, commandLine, warn}): Promise<LeaseAcquireView> {
-    const publicIp = ip4Arg(flags['public-ip'], '--public-ip')
+    const publicIp = hostIp4Arg(flags['public-ip'], '--public-ip')
     const previousSubnet = flags['previous-subnet'] === undefined ? undefined : subnetArg(flags['previous-subnet'], '--previous-subnet')
     const acquired = await withStore(flags, (store) => acquireLeaseFor({store, publicIp, vtepMac: flags['vtep-mac'], previousSubnet}), commandLine)
     for (const key of acquired.deletedStale) warn(`deleted ${key}: a lease of ${publicIp} that no longer fits the config`)

@@ -2,7 +2,7 @@ import {defineCommand} from '../../cli/command-definition.js'
 import {etcdFlags} from '../../cli/etcd-flags.js'
 import {leaseDetailView, renderLeaseDetail, type LeaseDetailView} from '../../cli/lease-view.js'
 import {withStore} from '../../cli/store-from-flags.js'
-import {ip4Arg, subnetArg} from '../../cli/subnet-arg.js'
+import {hostIp4Arg, subnetArg} from '../../cli/subnet-arg.js'
 import {reserveSubnet} from '../../engine/lease-admin.js'
 
 export interface LeaseReserveView {
@@ -22,7 +22,7 @@ export default defineCommand({
   },
   async run({args, flags, commandLine, warn}): Promise<LeaseReserveView> {
     const subnet = subnetArg(args.subnet)
-    const publicIp = ip4Arg(flags['public-ip'], '--public-ip')
+    const publicIp = hostIp4Arg(flags['public-ip'], '--public-ip')
     const outcome = await withStore(flags, (store) => reserveSubnet(store, subnet, publicIp), commandLine)
     for (const warning of outcome.warnings) warn(warning)
     return {converted: outcome.previous !== undefined, lease: leaseDetailView(outcome.lease)}

@@ -1,3 +1,4 @@
+import {mixedBackendsWarning} from '../../backends/config-change.js'
 import {defineCommand} from '../../cli/command-definition.js'
 import {etcdFlags} from '../../cli/etcd-flags.js'
 import {leaseView, renderLeaseTable, type LeaseView} from '../../cli/lease-view.js'
@@ -25,6 +26,8 @@ export default defineCommand({
   async run({flags, commandLine, warn}): Promise<SubnetsListView> {
     const list = await withStore(flags, async (store) => ({prefix: store.prefix, ...(await store.listLeases({withTtl: true}))}), commandLine)
     for (const warning of list.warnings) warn(warning)
+    const mixed = mixedBackendsWarning(list.leases)
+    if (mixed !== undefined) warn(mixed)
     const leases = [...list.leases].sort((a, b) => compareIp4Nets(a.subnet, b.subnet))
     return {prefix: list.prefix, leases: leases.map(leaseView)}
   },

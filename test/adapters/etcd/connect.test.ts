@@ -39,8 +39,8 @@ describe('unreachable endpoints', () => {
   test('connection refused: E_ETCD_UNREACHABLE naming every endpoint and the cause', {timeout: 15_000}, async () => {
     const error = await openFails({endpoints: ['http://127.0.0.1:9', 'http://127.0.0.1:7'], prefix: PREFIX})
     assert.equal(error.code, 'E_ETCD_UNREACHABLE')
-    assert.match(error.message, /http:\/\/127\.0\.0\.1:9, http:\/\/127\.0\.0\.1:7/)
-    assert.match(error.message, /connection refused/)
+    // each endpoint with its own cause
+    assert.match(error.message, /^etcd http:\/\/127\.0\.0\.1:9: connection refused; http:\/\/127\.0\.0\.1:7: connection refused while connecting/)
     assert.match(error.hint ?? '', /--etcd-endpoints/)
   })
 
@@ -104,7 +104,7 @@ describe('TLS with client certificates', () => {
     const error = await openFails({endpoints: etcd.endpoints, prefix: PREFIX, caFile: etcd.tls!.caFile})
     assert.equal(error.code, 'E_ETCD_ACCESS')
     assert.match(error.message, new RegExp(escape(etcd.endpoint)))
-    assert.match(error.message, /TLS handshake failed: etcd rejected the client certificate/)
+    assert.match(error.message, /etcd rejected the client certificate/)
     assert.match(error.hint ?? '', /--etcd-certfile/)
   })
 
@@ -113,7 +113,7 @@ describe('TLS with client certificates', () => {
     for (const caFile of [undefined, tls.otherCaFile]) {
       const error = await openFails({endpoints: etcd.endpoints, prefix: PREFIX, caFile, certFile: tls.clientCertFile, keyFile: tls.clientKeyFile})
       assert.equal(error.code, 'E_ETCD_ACCESS')
-      assert.match(error.message, /TLS handshake failed: the server certificate is not trusted/)
+      assert.match(error.message, /server certificate signed by an unknown authority/)
     }
   })
 

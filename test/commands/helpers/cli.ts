@@ -21,6 +21,8 @@ export interface CliOptions {
   cwd?: string
   /** kill after this long (a hang is a failure, not a timing assertion) */
   killAfterMs?: number
+  /** run inside this network namespace (`ip netns exec`) */
+  netns?: string
 }
 
 /** Fails early, with what to do, when there is no build; says so on stderr when it is older than the sources. */
@@ -62,7 +64,8 @@ function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const started = Date.now()
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {cwd: options.cwd ?? ROOT, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe']})
+    const [command, argv] = options.netns === undefined ? [process.execPath, [BIN, ...args]] : ['ip', ['netns', 'exec', options.netns, process.execPath, BIN, ...args]]
+    const child = spawn(command, argv, {cwd: options.cwd ?? ROOT, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d })
@@ -73,6 +76,8 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
       clearTimeout(timer)
       resolve({code: code ?? (signal ? 128 : 1), stdout, stderr, ms: Date.now() - started})
     })
+    // a command that fails fast may exit before its stdin is written: EPIPE is not the test's failure
+    child.stdin.on('error', () => {})
     child.stdin.end(options.input ?? '')
   })
 }
