@@ -23,12 +23,11 @@ const CASES: Array<{fixture: string; fails: string[]; exit: number; fix?: RegExp
   {fixture: 'peer-encap-port-dropped', fails: ['probes.overlay'], exit: 1, fix: /UDP 8472/},
   {fixture: 'underlay-mtu', fails: ['probes.path-mtu'], exit: 1, fix: /MTU/},
   {fixture: 'agent-stopped', fails: ['agent.process'], exit: 1},
-  {fixture: 'route-removed', fails: ['dataplane.peers', 'probes.overlay'], exit: 1, fix: /^ip route replace 198\.18\.\d+\.0\/24 via 198\.18\.\d+\.0 dev flannel\.1 onlink$/, warns: ['agent.process']},
-  {fixture: 'fdb-removed', fails: ['dataplane.peers', 'probes.overlay'], exit: 1, fix: /^bridge fdb replace [0-9a-f:]{17} dev flannel\.1 dst 203\.0\.113\.\d+ self permanent$/, warns: ['agent.process']},
+  {fixture: 'route-removed', fails: ['dataplane.peers', 'probes.overlay'], exit: 1, fix: /^ip route replace 198\.18\.\d+\.0\/24 via 198\.18\.\d+\.0 dev flannel\.1 onlink$/, warns: ['agent.process', 'agent.health']},
+  {fixture: 'fdb-removed', fails: ['dataplane.peers', 'probes.overlay'], exit: 1, fix: /^bridge fdb replace [0-9a-f:]{17} dev flannel\.1 dst 203\.0\.113\.\d+ self permanent$/, warns: ['agent.process', 'agent.health']},
   {fixture: 'duplicate-public-ip', fails: ['lease.duplicates'], exit: 1, fix: /^flanctl lease release 198\.18\.255\.0\/24$/, warns: ['lease.own']},
-  {fixture: 'duplicate-public-ip-listed-first', fails: ['lease.duplicates'], exit: 1, fix: /^flanctl lease release 198\.18\.255\.0\/24$/, warns: ['lease.own']},
   {fixture: 'stale-subnet-env', fails: ['lease.subnet-env'], exit: 1, fix: /restart flanctl up/i},
-  {fixture: 'etcd-unreachable', fails: ['etcd.reachable'], exit: 5},
+  {fixture: 'etcd-unreachable', fails: ['etcd.reachable', 'etcd.endpoints', 'etcd.cluster'], exit: 5},
   {fixture: 'wrong-prefix', fails: ['config.present'], exit: 1, fix: /--etcd-prefix \/coreos\.com\/network/},
 ]
 
@@ -96,6 +95,16 @@ test('diagnose: the device is compared field by field with the lease (VtepMAC)',
   assert.equal(check.status, 'fail')
   assert.match(check.evidence.join('\n'), /mac is 02:00:00:00:00:01, should be /)
   assert.match(check.fix ?? '', /ip link set flannel\.1 mtu 1450/)
+})
+
+test('diagnose: etcd per endpoint: a refused remote endpoint gets the localhost-only hint; the cluster verdict says unreachable', () => {
+  const report = runChecks(snapshot('etcd-unreachable'))
+  const endpoints = report.checks.find((c) => c.id === 'etcd.endpoints')!
+  assert.match(endpoints.evidence[0]!, /^http:\/\/203\.0\.113\.1:2399: tcp: connection refused/)
+  assert.match(endpoints.fix ?? '', /localhost only/)
+  const healthy = runChecks(snapshot('healthy')).checks.find((c) => c.id === 'etcd.cluster')!
+  assert.equal(healthy.status, 'pass')
+  assert.match(healthy.evidence[0]!, /^healthy: 1 of 1 member answers, leader \d+/)
 })
 
 test('diagnose: the list is the one place: unique ids, known layers, needs only earlier checks', () => {

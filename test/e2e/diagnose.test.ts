@@ -166,7 +166,8 @@ describe('e2e diagnose: a vxlan lab broken one fault at a time', () => {
   it('etcd unreachable and a wrong prefix fail fast with their check (exit 5, exit 1)', async () => {
     const down = await diagnose('h1', ['--etcd-endpoints', 'http://203.0.113.1:2399', '--timeout', '2'])
     assert.equal(down.exitCode, 5)
-    assert.deepEqual(failed(down.result), ['etcd.reachable'])
+    assert.deepEqual(failed(down.result), ['etcd.reachable', 'etcd.endpoints', 'etcd.cluster'])
+    assert.match(down.result.checks.find((c) => c.id === 'etcd.endpoints')!.evidence[0]!, /2399: tcp: connection refused/)
     const wrong = await diagnose('h1', ['--etcd-prefix', '/atomic.io/network'])
     assert.equal(wrong.exitCode, 1)
     assert.deepEqual(failed(wrong.result), ['config.present'])

@@ -1,4 +1,5 @@
 // Layers 1 and 2: the network config at <prefix>/config and etcd itself.
+import {judgeCluster} from '../etcd-cluster-verdict.js'
 import {verdict} from './check-result.js'
 import type {Judges} from './judge.js'
 
@@ -20,8 +21,8 @@ export const etcdJudges: Judges = {
     return bad.length === reports.length ? verdict.fail(evidence, hints.join(' ') || undefined, title) : verdict.warn(evidence, hints.join(' ') || undefined, title)
   },
   'etcd.cluster': ({etcd}) => {
-    const c = etcd.cluster
-    if (c === undefined) return verdict.skip('cluster state not probed')
+    if (etcd.endpoints === undefined || etcd.endpoints.length === 0) return verdict.skip('endpoints not probed one by one')
+    const c = judgeCluster(etcd.endpoints)
     const evidence = [c.headline, `${c.answering} of ${c.total} endpoints answer${c.leaderId ? `, leader ${c.leaderId}` : ''}`]
     if (c.state === 'healthy') return verdict.pass(evidence)
     if (c.state === 'partial') return verdict.warn(evidence, 'Bring the members that do not answer back; the cluster keeps quorum only while most members answer.')
@@ -34,9 +35,9 @@ export const configJudges: Judges = {
     if (config === undefined) return verdict.skip('config not read')
     if (config.text !== undefined) return verdict.pass([`${config.key}`])
     const evidence = [`no key ${config.key}`]
-    for (const key of config.elsewhere) evidence.push(`a flannel config exists at ${key}`)
+    for (const prefix of config.elsewhere) evidence.push(`a flannel config exists at ${prefix}/config`)
     if (config.v2Key !== undefined) evidence.push(`${config.v2Key} exists with the v2 API, which flannel's v3 client (and flanctl) cannot see`)
-    const other = config.elsewhere[0]?.replace(/\/config$/, '')
+    const other = config.elsewhere[0]
     const fix = other !== undefined
       ? `flanctl diagnose --etcd-prefix ${other} (and start flanctl up with --etcd-prefix ${other} or FLANNELD_ETCD_PREFIX=${other}), or write one at ${options.prefix}: ${CONFIG_SET_EXAMPLE}`
       : config.v2Key !== undefined

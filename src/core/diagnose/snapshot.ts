@@ -2,7 +2,7 @@
 // Each part that may not be gatherable (no root, etcd away, a tool missing) is a Gathered value
 // that says why it is absent. The engine (src/engine/diagnose) fills it with the agent's own
 // code: its flags, interface choice, lease lookup, the backend's desired state and observe().
-import type {EndpointReport} from './etcd-report.js'
+import type {EndpointReport} from '../endpoint-report.js'
 
 export type Gathered<T> = {ok: true; value: T} | {ok: false; reason: string}
 
@@ -33,7 +33,7 @@ export interface ConfigPart {
   /** what `up` cannot run (udp today, EnableIPv6, ...) */
   unrunnable: string[]
   warnings: string[]
-  /** <prefix>/config keys elsewhere in etcd, and a v2-API key, when the config is missing */
+  /** prefixes (without /config) holding a flannel config, and a v2-API key, when the config is missing */
   elsewhere: string[]
   v2Key?: string
 }
@@ -214,10 +214,8 @@ export interface EtcdPart {
   description: string
   /** error of the first request, undefined when etcd answered */
   error?: {code: string; message: string}
-  /** per endpoint (layer 2), when probed */
+  /** each endpoint probed on its own (DNS, TCP, TLS, auth, status), in parallel */
   endpoints?: EndpointReport[]
-  /** the cluster's verdict from those answers */
-  cluster?: {state: 'healthy' | 'no-leader' | 'unreachable' | 'partial'; answering: number; total: number; leaderId?: string; headline: string}
 }
 
 export interface DiagnoseSnapshot {

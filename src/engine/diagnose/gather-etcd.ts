@@ -3,6 +3,7 @@
 import {decodeNetworkConfig, configWarnings, unrunnableParts} from '../../backends/network-config.js'
 import {toFlanctlError} from '../../cli/to-flanctl-error.js'
 import type {ConfigPart, EtcdPart, Gathered, LeaseFact, LeasePart} from '../../core/diagnose/snapshot.js'
+import type {EndpointReport} from '../../core/endpoint-report.js'
 import {formatIp4, formatIp4Net, ip4NetContainsNet, lastAddress} from '../../core/ip4.js'
 import {leaseBackendType} from '../../core/lease-codec.js'
 import {subnetCapacity} from '../../core/network-config.js'
@@ -35,12 +36,30 @@ export async function openStore(input: DiagnoseInput): Promise<{store?: LeaseSto
   }
 }
 
-export async function gatherConfigAndLeases(store: LeaseStore): Promise<Omit<EtcdGathered, 'etcd'>> {
+/** The probe options for the adapter's per-endpoint probe and config search, from the store options. */
+function probeOptions(input: DiagnoseInput) {
+  const {endpoints, caFile, certFile, keyFile, username, password} = input.store
+  const tls = caFile || certFile || keyFile ? {caFile, certFile, keyFile} : undefined
+  const auth = username !== undefined ? {username, password: password ?? ''} : undefined
+  return {endpoints, tls, auth, timeoutMs: input.timeoutMs}
+}
+
+/** Layer 2: each endpoint on its own, in parallel (the etcd adapter's probe); failures are reports, never throws. */
+export async function probeEtcdEndpoints(input: DiagnoseInput): Promise<EndpointReport[] | undefined> {
+  const {probeEndpoints} = await import('../../adapters/etcd/probe-endpoints.js')
+  return probeEndpoints(probeOptions(input)).catch(() => undefined)
+}
+
+export async function gatherConfigAndLeases(store: LeaseStore, input: DiagnoseInput): Promise<Omit<EtcdGathered, 'etcd'>> {
   const key = configKey(store.prefix)
   const [text, list] = await Promise.all([store.getConfig(), store.listLeases({withTtl: true}).then((value) => ({ok: true as const, value}), (error: Error) => ({ok: false as const, reason: error.message}))])
   const config: ConfigPart = {key, text, unrunnable: [], warnings: [], elsewhere: []}
   if (text === undefined) {
-    config.elsewhere = (await store.findConfigKeys().catch(() => [] as string[])).filter((k) => k !== key)
+    // other prefixes, and a v2-API key the v3 API cannot see
+    const {findConfigElsewhere} = await import('../find-config-elsewhere.js')
+    const found = await findConfigElsewhere({...probeOptions(input), prefix: store.prefix}).catch(() => ({otherPrefixes: [] as string[], v2Key: undefined}))
+    config.elsewhere = found.otherPrefixes
+    config.v2Key = found.v2Key
     return {config, list}
   }
   const decoded = decodeNetworkConfig(text, key)

@@ -17,7 +17,7 @@ import {prepareHost} from '../prepare-host.js'
 import type {DiagnoseInput} from './diagnose-input.js'
 import {gatherAgent} from './gather-agent.js'
 import {gatherDataplane} from './gather-dataplane.js'
-import {gatherConfigAndLeases, leasePart, openStore, ownLeasesInUseFirst} from './gather-etcd.js'
+import {gatherConfigAndLeases, leasePart, openStore, ownLeasesInUseFirst, probeEtcdEndpoints} from './gather-etcd.js'
 import {gatherFirewall} from './gather-firewall.js'
 import {gatherHost, iptablesVersion} from './gather-host.js'
 import {gatherProbes} from './gather-probes.js'
@@ -58,16 +58,18 @@ export async function gatherSnapshot(input: DiagnoseInput, now: () => number): P
     readFile: (path: string) => readTextFile(path).catch(() => undefined),
     log: silent,
   }
-  const [prepared, opened, subnetEnv, agent, version] = await Promise.all([
+  const [prepared, opened, subnetEnv, agent, version, endpoints] = await Promise.all([
     settle(prepareHost(input.agent, hostDeps)),
     openStore(input),
     readSubnetEnvPart(input.agent.subnetFile),
     settle(gatherAgent({healthzIp: input.healthzIp, healthzPort: input.healthzPort, timeoutMs: input.timeoutMs})),
     iptablesVersion(input.timeoutMs),
+    probeEtcdEndpoints(input),
   ])
-  const {store, etcd} = opened
+  const {store} = opened
+  const etcd = {...opened.etcd, endpoints}
   try {
-    const read = store === undefined ? undefined : await gatherConfigAndLeases(store)
+    const read = store === undefined ? undefined : await gatherConfigAndLeases(store, input)
     const external = prepared.ok ? prepared.value.external : undefined
     const externalPart: Gathered<InterfacePart> = external === undefined
       ? {ok: false, reason: prepared.ok ? 'no interface' : prepared.reason}
