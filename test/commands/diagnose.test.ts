@@ -78,3 +78,28 @@ test('diagnose reads the agent\'s FLANNELD_* variables: a wrong prefix from FLAN
   assert.match(present.evidence.join('\n'), /no key \/atomic\.io\/network\/config/)
   assert.match(present.evidence.join('\n'), /a flannel config exists at \/coreos\.com\/network\/config/)
 })
+
+test('diagnose names TLS faults per endpoint: expired, wrong name, unknown CA (with dates)', {timeout: 120_000}, async () => {
+  const [good, expired, misnamed] = await Promise.all([startEtcd({tls: true, name: 'good'}), startEtcd({tls: true, name: 'expired', serverCertFault: 'expired'}), startEtcd({tls: true, name: 'misnamed', serverCertFault: 'wrong-name'})])
+  try {
+    const run = async (server: EtcdServer, caFile: string) => {
+      const tls = server.tls!
+      const result = await runCli(['diagnose', '--etcd-endpoints', server.endpoint, '--etcd-cafile', caFile, '--etcd-certfile', tls.clientCertFile, '--etcd-keyfile', tls.clientKeyFile, '--no-probe', '--json', '--timeout', '5'], {killAfterMs: 60_000})
+      const report = json<Report>(result)
+      return {code: result.code, endpoints: report.checks.find((c) => c.id === 'etcd.endpoints')!}
+    }
+    const cases: Array<[EtcdServer, string, RegExp]> = [
+      [expired, expired.tls!.caFile, /tls: server certificate expired on \d{4}-\d\d-\d\d/],
+      [misnamed, misnamed.tls!.caFile, /tls: server certificate is for etcd\.example, not 127\.0\.0\.1/],
+      [good, good.tls!.otherCaFile, /tls: server certificate signed by an unknown authority/],
+    ]
+    for (const [server, ca, cause] of cases) {
+      const {code, endpoints} = await run(server, ca)
+      assert.equal(endpoints.status, 'fail', server.name)
+      assert.match(endpoints.evidence.join('\n'), cause, server.name)
+      assert.equal(code, 5, `${server.name}: etcd refused us`)
+    }
+  } finally {
+    await Promise.all([good, expired, misnamed].map((e) => e.destroy()))
+  }
+})
