@@ -1,13 +1,13 @@
 // What `flanctl diagnose` is given: the agent's own options (so it sees what `flanctl up` with
 // the same flags sees), the etcd options, and its own (--peer, --no-probe, --timeout).
-import type {StoreOptions} from '../../cli/store-from-flags.js'
+import type {EtcdStoreOptions} from '../../adapters/etcd/etcd-options.js'
 import type {AgentOptions} from '../agent-deps.js'
 
 export interface DiagnoseInput {
   agent: AgentOptions
   healthzIp: string
   healthzPort: number
-  store: StoreOptions
+  store: Pick<EtcdStoreOptions, 'endpoints' | 'prefix' | 'caFile' | 'certFile' | 'keyFile' | 'username' | 'password'>
   /** --peer SUBNET|IP: only this peer's entries and probes */
   peer?: string
   probe: boolean

@@ -1,7 +1,7 @@
 // Layers 1-3 gathered: etcd answers, the config at <prefix>/config (decoded by the agent's own
 // decoder), and the leases with their time left.
 import {decodeNetworkConfig, configWarnings, unrunnableParts} from '../../backends/network-config.js'
-import {toFlanctlError} from '../../cli/to-flanctl-error.js'
+import {FlanctlError} from '../../core/errors.js'
 import type {ConfigPart, EtcdPart, Gathered, LeaseFact, LeasePart} from '../../core/diagnose/snapshot.js'
 import type {EndpointReport} from '../../core/endpoint-report.js'
 import {formatIp4, formatIp4Net, ip4NetContainsNet, lastAddress} from '../../core/ip4.js'
@@ -14,9 +14,9 @@ import type {Lease, NetworkConfig} from '../../core/types.js'
 import {vxlanBackendData} from '../../backends/vxlan/lease-data.js'
 import type {DiagnoseInput} from './diagnose-input.js'
 
-export interface EtcdGathered {
-  etcd: EtcdPart
+export interface ConfigAndLeases {
   config?: ConfigPart
+  /** the config as the agent's decoder gives it, when valid */
   decoded?: NetworkConfig
   list?: Gathered<LeaseList>
 }
@@ -31,7 +31,7 @@ export async function openStore(input: DiagnoseInput): Promise<{store?: LeaseSto
     const store = await openEtcdStore({...input.store, dialTimeoutMs: input.timeoutMs, requestTimeoutMs: input.timeoutMs, proveConnection: true})
     return {store, etcd: {description: store.description}}
   } catch (error) {
-    const e = toFlanctlError(error)
+    const e = error instanceof FlanctlError ? error : new FlanctlError('E_INTERNAL', (error as Error).message ?? String(error))
     return {etcd: {description: describeStore(input), error: {code: e.code, message: e.message}}}
   }
 }
@@ -50,7 +50,7 @@ export async function probeEtcdEndpoints(input: DiagnoseInput): Promise<Endpoint
   return probeEndpoints(probeOptions(input)).catch(() => undefined)
 }
 
-export async function gatherConfigAndLeases(store: LeaseStore, input: DiagnoseInput): Promise<Omit<EtcdGathered, 'etcd'>> {
+export async function gatherConfigAndLeases(store: LeaseStore, input: DiagnoseInput): Promise<ConfigAndLeases> {
   const key = configKey(store.prefix)
   const [text, list] = await Promise.all([store.getConfig(), store.listLeases({withTtl: true}).then((value) => ({ok: true as const, value}), (error: Error) => ({ok: false as const, reason: error.message}))])
   const config: ConfigPart = {key, text, unrunnable: [], warnings: [], elsewhere: []}
