@@ -96,7 +96,8 @@ export async function gatherSnapshot(input: DiagnoseInput, now: () => number): P
     const root = process.getuid?.() === 0
     const [host, firewall, probes] = await Promise.all([
       gatherHost({external: externalPart, devices: dp?.device ? [dp.device.name] : [], diagnosis: module?.diagnosis, deviceExists: dp?.device?.actual !== undefined, iptablesVersion: version, timeoutMs: input.timeoutMs}),
-      gatherFirewall({network: cfg?.network, subnet: own?.subnet, timeoutMs: input.timeoutMs, iptablesVersion: version.ok ? version.value : undefined}),
+      // a missing or broken iptables is a finding (host.iptables), not a crash
+      gatherFirewall({network: cfg?.network, subnet: own?.subnet, timeoutMs: input.timeoutMs, iptablesVersion: version.ok ? version.value : undefined}).catch((error: Error): Gathered<never> => ({ok: false, reason: error.message})),
       dp !== undefined && input.probe && root ? settle(gatherProbes(dp.peers.filter((p) => p.publicIp !== formatIp4(external!.publicIp)), subnetEnv.mtu ?? dp.overlayMtu, input.timeoutMs)) : Promise.resolve(undefined),
     ])
     const snapshot: DiagnoseSnapshot = {
