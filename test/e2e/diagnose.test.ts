@@ -12,7 +12,8 @@ import {diagnoseArgv} from '../../src/lab/lab-diagnose.js'
 import {flanctlEntry} from '../../src/lab/agents.js'
 import {labUp} from '../../src/lab/index.js'
 import type {DiagnoseResult} from '../../src/engine/diagnose/run-diagnose.js'
-import {e2eLabName, host, removeLab, requireRoot, state} from './lab-fixture.js'
+import {startLabEtcd, stopLabEtcd} from '../helpers/lab-ops.js'
+import {e2eLabName, host, removeLab, requireRoot, state, waitFor} from './lab-fixture.js'
 
 const name = e2eLabName('dg')
 
@@ -161,6 +162,21 @@ describe('e2e diagnose: a vxlan lab broken one fault at a time', () => {
       await labHeal({name, host: 'h2'})
     }
     assert.equal((await status()).exitCode, 0)
+  })
+
+  it('etcd lost while the agents run: diagnose fails etcd.reachable (exit 5) and reads the agent\'s own report: degraded, etcd unreachable since when', async () => {
+    await stopLabEtcd(name)
+    try {
+      const seen = await waitFor('the agent\'s /status to say etcd is unreachable', async () => {
+        const {exitCode, result} = await diagnose('h1', ['--no-probe', '--timeout', '2'])
+        const report = result.checks.find((c) => c.id === 'agent.report')!
+        return report.status === 'warn' && /etcd unreachable since/.test(report.evidence.join('\n')) ? {exitCode, report} : undefined
+      }, 60_000, 500)
+      assert.equal(seen.exitCode, 5)
+      assert.match(seen.report.evidence[0]!, /^state degraded/)
+    } finally {
+      await startLabEtcd(name)
+    }
   })
 
   it('etcd unreachable and a wrong prefix fail fast with their check (exit 5, exit 1)', async () => {
