@@ -12,7 +12,9 @@ import {leaseLatencyBench} from './lease-latency.js'
 import {manyHostGwBench} from './many-host-gw.js'
 import {manyLeasesBench} from './many-leases.js'
 import {throughputBench} from './throughput.js'
+import {udpThroughputBench} from './udp-throughput.js'
 import {closeAllLabs} from './lib/lab-session.js'
+import {round} from './lib/stats.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
@@ -67,6 +69,19 @@ async function main(): Promise<void> {
       const r = outcome.value as Awaited<ReturnType<typeof throughputBench>>
       rows.push({benchmark: `iperf3 c1->c2, ${backend} (${r.rounds} pairs of ${r.seconds} s)`, value: `${r.flanctlMedianGbps} Gbit/s`, reference: `${r.referenceMedianGbps} Gbit/s (by hand)`, ratio: `${r.ratio} (pairs ${r.ratioMin}..${r.ratioMax})`, target: '>= 0.97', met: r.ratio >= 0.97})
     } else fail(`iperf3 c1->c2, ${backend}`, outcome)
+  }
+
+  if (wanted('throughputUdp') || wanted('throughput')) {
+    const outcome = await attempt('iperf3 throughput and ping (udp, against a C relay of flannel\'s design)', () => udpThroughputBench())
+    results.throughputUdp = outcome
+    if (outcome.ok) {
+      const r = outcome.value as Awaited<ReturnType<typeof udpThroughputBench>>
+      // also on its own (latest.json holds whatever ran last)
+      mkdirSync(join(ROOT, 'bench', 'results'), {recursive: true})
+      writeFileSync(join(ROOT, 'bench', 'results', 'udp.json'), JSON.stringify({date: new Date().toISOString(), loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number), ...r}, null, 2) + '\n')
+      rows.push({benchmark: `iperf3 c1->c2, udp (${r.rounds} pairs of ${r.seconds} s)`, value: `${r.flanctlMedianGbps} Gbit/s`, reference: `${r.referenceMedianGbps} Gbit/s (C relay)`, ratio: `${r.ratio} (pairs ${r.ratioMin}..${r.ratioMax})`, target: '>= 0.9', met: r.ratio >= 0.9})
+      rows.push({benchmark: 'ping c1->c2, udp, median RTT', value: `${r.flanctlMedianRttMs} ms`, reference: `${r.referenceMedianRttMs} ms (C relay)`, ratio: `${round(r.flanctlMedianRttMs / r.referenceMedianRttMs, 2)}`, target: '-', met: null})
+    } else fail('iperf3 c1->c2, udp', outcome)
   }
 
   if (wanted('agentStartup')) {

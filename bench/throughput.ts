@@ -8,8 +8,12 @@ import type {LabBackend, LabUpResult} from '../src/lab/index.js'
 import {benchLabName, withLab} from './lib/lab-session.js'
 import {median, round} from './lib/stats.js'
 
-export interface ThroughputResult {
+export interface ThroughputResult extends PairedThroughput {
   backend: LabBackend
+}
+
+/** Interleaved runs of flanctl and its reference, and the ratio of each pair. */
+export interface PairedThroughput {
   seconds: number
   rounds: number
   flanctlGbps: number[]
@@ -24,7 +28,8 @@ export interface ThroughputResult {
   ratioMax: number
 }
 
-async function iperf(lab: LabUpResult, seconds: number): Promise<number> {
+/** One iperf3 TCP stream from the first host's container to the second's; Gbit/s received. */
+export async function iperf(lab: LabUpResult, seconds: number): Promise<number> {
   const [client, server] = lab.hosts
   const port = '5201'
   const serverProcess = spawn('ip', ['netns', 'exec', server!.container.netns, 'iperf3', '-s', '-1', '-p', port], {stdio: 'ignore'})
@@ -67,22 +72,23 @@ export async function throughputBench(backend: LabBackend, options: {seconds?: n
           referenceGbps.push(await iperf(manualLab, seconds))
         }
       }
-      const f = median(flanctlGbps)
-      const r = median(referenceGbps)
-      const pairRatios = flanctlGbps.map((v, i) => v / referenceGbps[i]!)
-      return {
-        backend,
-        seconds,
-        rounds,
-        flanctlGbps: flanctlGbps.map((v) => round(v, 3)),
-        referenceGbps: referenceGbps.map((v) => round(v, 3)),
-        flanctlMedianGbps: round(f, 3),
-        referenceMedianGbps: round(r, 3),
-        pairRatios: pairRatios.map((v) => round(v, 3)),
-        ratio: round(median(pairRatios), 3),
-        ratioMin: round(Math.min(...pairRatios), 3),
-        ratioMax: round(Math.max(...pairRatios), 3),
-      }
+      return {backend, ...pairedThroughput(seconds, flanctlGbps, referenceGbps)}
     }),
   )
+}
+
+export function pairedThroughput(seconds: number, flanctlGbps: readonly number[], referenceGbps: readonly number[]): PairedThroughput {
+  const pairRatios = flanctlGbps.map((v, i) => v / referenceGbps[i]!)
+  return {
+    seconds,
+    rounds: flanctlGbps.length,
+    flanctlGbps: flanctlGbps.map((v) => round(v, 3)),
+    referenceGbps: referenceGbps.map((v) => round(v, 3)),
+    flanctlMedianGbps: round(median(flanctlGbps), 3),
+    referenceMedianGbps: round(median(referenceGbps), 3),
+    pairRatios: pairRatios.map((v) => round(v, 3)),
+    ratio: round(median(pairRatios), 3),
+    ratioMin: round(Math.min(...pairRatios), 3),
+    ratioMax: round(Math.max(...pairRatios), 3),
+  }
 }

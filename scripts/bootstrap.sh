@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(etcd-server etcd-client iproute2 iptables iputils-ping iperf3 openssl procps systemd python3 kmod)
+# gcc: the udp benchmark compiles its reference relay (bench/udp-relay-c)
+packages=(etcd-server etcd-client iproute2 iptables iputils-ping iperf3 openssl procps systemd python3 kmod gcc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -74,6 +74,8 @@ const result = await build({
   entryPoints: [
     {in: join(src, 'cli', 'main.ts'), out: 'main'},
     {in: join(src, 'cli', 'command-not-found-hook.ts'), out: 'hooks/command-not-found'},
+    // the udp relay's worker thread: its own entry (relay.ts starts it by this name)
+    {in: join(src, 'backends', 'udp', 'relay', 'relay-worker.ts'), out: 'udp-relay-worker'},
     ...commands.map((c) => ({in: `flanctl:oclif/${c.id}`, out: c.out})),
   ],
   outdir: join(root, 'dist'),
@@ -83,7 +85,8 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['@oclif/*'],
+  // koffi: a native addon that finds its prebuilt binary from its own location
+  external: ['@oclif/*', 'koffi'],
   plugins: [flanctlModules],
   // etcd-errors.ts tells etcd3's errors apart by class name
   keepNames: true,

@@ -6,7 +6,7 @@ import type {Fields} from '../core/go-json.js'
 import type {Dataplane, DesiredState} from '../core/dataplane-state.js'
 import type {ExternalInterface} from '../core/external-interface.js'
 import type {BackendConfig, Lease, LeaseAttrs, NetworkConfig} from '../core/types.js'
-import type {LogFields} from '../adapters/log/logger.js'
+import type {LogFields, Logger} from '../adapters/log/logger.js'
 import type {BackendPlatform} from './platform.js'
 import type {BackendDiagnosis} from './backend-diagnosis.js'
 
@@ -55,7 +55,21 @@ export interface AgentBackend {
   desired(ownLease: Lease, peers: readonly Lease[]): DesiredState
   /** reads and changes only the entries flanctl owns */
   readonly dataplane: Dataplane
-  /** a part that runs for the agent's life (a device loop, a relay); resolves when the signal aborts */
-  run?(signal: AbortSignal): Promise<void>
+  /** a part that runs for the agent's life (udp's relay); resolves when the signal aborts */
+  run?(context: BackendRunContext): Promise<void>
+  /** ends what start or activate started (the relay), when the agent stops; idempotent */
+  close?(): Promise<void>
+}
+
+/** What a backend's long-running part may do to the agent around it. */
+export interface BackendRunContext {
+  signal: AbortSignal
+  log: Logger
+  /** waits on the agent's clock; resolves early when the signal aborts */
+  sleep(ms: number): Promise<void>
+  /** /readyz: down while the part is broken, up again once it is back */
+  setReady(ready: boolean): void
+  /** the backend's kernel state needs a pass (e.g. a relay that restarted with an empty table) */
+  resync(reason: string): void
 }
 

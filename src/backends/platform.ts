@@ -4,6 +4,9 @@
 import type {Dataplane} from '../core/dataplane-state.js'
 import type {Ip4Net} from '../core/types.js'
 import {hostGwIproute2Dataplane} from './host-gw/dataplane.js'
+import {udpIproute2Dataplane, type UdpDataplaneOptions} from './udp/dataplane.js'
+import type {RelayLoopOptions} from './udp/relay/relay-fds.js'
+import {startUdpRelay, type UdpRelay} from './udp/relay/relay.js'
 import {vxlanIproute2Dataplane} from './vxlan/dataplane.js'
 import {ensureVxlanDevice, readVxlanDevice, type EnsuredVxlanDevice, type VxlanDeviceState} from './vxlan/device.js'
 import type {VxlanDeviceSpec} from './vxlan/device-spec.js'
@@ -16,6 +19,10 @@ export interface BackendPlatform {
   vxlanDataplane(options: {device: string; externalInterface: string; network: Ip4Net}): Dataplane
   /** host-gw's routes via the external interface */
   hostGwDataplane(options: {externalInterface: string; network: Ip4Net}): Dataplane
+  /** udp's relay in a worker thread: TUN flannel0 and its socket (in `netns`, when given) */
+  startUdpRelay(options: RelayLoopOptions): Promise<UdpRelay>
+  /** flannel0's attributes and route, and the relay's peer table */
+  udpDataplane(options: UdpDataplaneOptions): Dataplane
 }
 
 export function iproute2Platform(netns?: string): BackendPlatform {
@@ -24,5 +31,7 @@ export function iproute2Platform(netns?: string): BackendPlatform {
     ensureVxlanDevice: (spec, seen) => ensureVxlanDevice(spec, {netns, seen}),
     vxlanDataplane: (options) => vxlanIproute2Dataplane(options, netns),
     hostGwDataplane: (options) => hostGwIproute2Dataplane(options, netns),
+    startUdpRelay: (options) => startUdpRelay(netns === undefined ? options : {...options, netnsPath: `/run/netns/${netns}`}),
+    udpDataplane: (options) => udpIproute2Dataplane(options, netns),
   }
 }

@@ -51,6 +51,8 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     log.info('external interface', {iface: external.name, ifaceAddr: formatIp4(external.ifaceAddr), publicIp: formatIp4(external.publicIp), mtu: external.mtu})
 
     const backend = await startBackend(config, external, deps)
+    // the relay of udp: ended on every way out
+    if (backend.close !== undefined) cleanups.push(() => backend.close?.())
     checkStop()
     const acquired = await joinNetwork({config, external, backend, previousSubnet, earlyList}, ctx, deps)
     ownSubnet = formatIp4Net(acquired.lease.subnet)

@@ -31,7 +31,7 @@ export function runnableNetwork({config, key}: ConfigRead): Ip4Net {
   const type = config.backend.type
   if (!RUNNABLE_BACKEND_TYPES.includes(type)) {
     throw new FlanctlError('E_INVALID_CONFIG', `backend ${type} in ${key} is not supported by flanctl up (supported: ${RUNNABLE_BACKEND_TYPES.join(', ')})`, {
-      hint: `Set "Backend": {"Type": "vxlan"} with \`flanctl config set\`${type === 'udp' ? ' (a config without Backend means udp)' : ''}.`,
+      hint: `Set "Backend": {"Type": "vxlan"} (or host-gw, udp) with \`flanctl config set\`.`,
     })
   }
   const [part] = unrunnableParts(config)

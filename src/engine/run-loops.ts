@@ -141,6 +141,12 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
   const notified = await notifying
   log.info('ready', {subnet: ownSubnet, systemd: notified === 'sent' ? 'notified' : notified})
 
-  const running = backend.run?.(signal)
+  const running = backend.run?.({
+    signal,
+    log,
+    sleep: (ms) => sleep(clock, ms, signal),
+    setReady: (ready) => deps.setReady?.(ready),
+    resync: (reason) => routesLoop.markDirty(reason),
+  })
   await Promise.all([abortion(signal), running])
 }

@@ -17,9 +17,10 @@ export interface PeerLease {
   vtepMac?: string
 }
 
-/** flannel's lease value, byte for byte (field order, PublicIPv6 null, host-gw without BackendData). */
+/** flannel's lease value, byte for byte (field order, PublicIPv6 null, host-gw without BackendData, udp without BackendType). */
 export function leaseValue(publicIp: string, backend: LabBackend, vtepMac?: string): string {
-  const attrs: Record<string, unknown> = {PublicIP: publicIp, PublicIPv6: null, BackendType: backend}
+  const attrs: Record<string, unknown> = {PublicIP: publicIp, PublicIPv6: null}
+  if (backend !== 'udp') attrs.BackendType = backend
   if (backend === 'vxlan') attrs.BackendData = {VNI: VXLAN_VNI, VtepMAC: vtepMac}
   return JSON.stringify(attrs)
 }
@@ -31,9 +32,9 @@ export function randomVtepMac(): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(':')
 }
 
-/** Overlay MTU flannel derives from the underlay's: vxlan -50, host-gw -0. */
+/** Overlay MTU flannel derives from the underlay's: vxlan -50, udp -28, host-gw -0. */
 export function overlayMtu(backend: LabBackend, underlayMtu: number): number {
-  return backend === 'vxlan' ? underlayMtu - 50 : underlayMtu
+  return backend === 'vxlan' ? underlayMtu - 50 : backend === 'udp' ? underlayMtu - 28 : underlayMtu
 }
 
 /** The first subnet of `subnetLen` in `network`, from the second one up (flannel's SubnetMin), overlapping none in use. */

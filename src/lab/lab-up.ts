@@ -34,6 +34,8 @@ export interface LabUpOptions {
   subnetLen?: number
   /** where the network config and leases live (default /coreos.com/network) */
   etcdPrefix?: string
+  /** more keys of the config's Backend object, e.g. {Port: 7890} */
+  backendOptions?: Record<string, unknown>
   /** run the ping matrix at the end (default true) */
   ping?: boolean
   pingConcurrency?: number
@@ -46,8 +48,8 @@ export interface LabUpOptions {
 }
 
 /** The config text flannel reads from <prefix>/config. */
-function labNetworkConfig(network: string, subnetLen: number, backend: LabBackend): string {
-  return JSON.stringify({Network: network, SubnetLen: subnetLen, Backend: {Type: backend}})
+function labNetworkConfig(network: string, subnetLen: number, backend: LabBackend, backendOptions: Record<string, unknown> = {}): string {
+  return JSON.stringify({Network: network, SubnetLen: subnetLen, Backend: {Type: backend, ...backendOptions}})
 }
 
 /** An etcd prefix as flanneld takes it: absolute, no trailing slash. */
@@ -93,6 +95,9 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
     throw new FlanctlError('E_USAGE', 'flanctl lab needs root (it creates network namespaces)', {hint: 'Run it with sudo.'})
   }
   const agent = options.agent ?? 'flanctl'
+  if (agent === 'manual' && options.backend === 'udp') {
+    throw new FlanctlError('E_USAGE', '--agent manual --backend udp: the lab programs hosts by hand with ip commands, and udp needs a relay process', {hint: 'Use --agent flanctl with --backend udp.'})
+  }
   const network = options.network ?? DEFAULT_NETWORK
   const subnetLen = options.subnetLen ?? DEFAULT_SUBNET_LEN
   const overlay = parseCidr(network)
@@ -132,7 +137,7 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   writeState(state)
   await waitEtcdHealthy(state, members)
   log(`etcd ${state.etcdEndpoints.join(',')} (data in ${dir})`)
-  await etcdctl(state, ['put', `${state.etcdPrefix}/config`, labNetworkConfig(network, subnetLen, options.backend)])
+  await etcdctl(state, ['put', `${state.etcdPrefix}/config`, labNetworkConfig(network, subnetLen, options.backend, options.backendOptions)])
 
   for (let i = 1; i <= options.hosts; i++) {
     const host = newHostRecord(state, i, agent)
@@ -142,6 +147,8 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   await Promise.all(state.hosts.map((host) => completeHost(state, host)))
   await resyncManualHosts(state)
   const convergence = await waitConverged(state, options.convergeTimeoutMs ?? 20_000)
-  const matrix = options.ping === false ? undefined : await pingMatrix(pingEndpoints(state), {concurrency: options.pingConcurrency})
+  // udp's convergence cannot see the relays' tables: a first ping may beat them
+  const attempts = options.backend === 'udp' ? 5 : undefined
+  const matrix = options.ping === false ? undefined : await pingMatrix(pingEndpoints(state), {concurrency: options.pingConcurrency, attempts})
   return {...summary(state, stateFile(state.name)), converged: convergence.converged, missingRoutes: convergence.missing, matrix}
 }

@@ -3,10 +3,10 @@
 // Every namespace starts with the lab's prefix, so `lab down` can find them even without state.
 import {numberToIp4, type Cidr} from './ip4-text.js'
 
-export type LabBackend = 'vxlan' | 'host-gw'
+export type LabBackend = 'vxlan' | 'host-gw' | 'udp'
 export type LabAgentKind = 'flanctl' | 'manual'
 
-export const LAB_BACKENDS: readonly LabBackend[] = ['vxlan', 'host-gw']
+export const LAB_BACKENDS: readonly LabBackend[] = ['vxlan', 'host-gw', 'udp']
 export const LAB_AGENT_KINDS: readonly LabAgentKind[] = ['flanctl', 'manual']
 
 /** TEST-NET-3 (this machine's eth0 is on TEST-NET-1); `lab up` refuses a range the root namespace uses */

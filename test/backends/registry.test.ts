@@ -12,9 +12,9 @@ const config = (text: string) => {
   return decoded.value
 }
 
-test('the registry knows vxlan, host-gw and udp; up runs vxlan and host-gw', () => {
+test('the registry knows vxlan, host-gw and udp; up runs them all', () => {
   assert.deepEqual(BACKEND_TYPES, ['vxlan', 'host-gw', 'udp'])
-  assert.deepEqual(RUNNABLE_BACKEND_TYPES, ['vxlan', 'host-gw'])
+  assert.deepEqual(RUNNABLE_BACKEND_TYPES, ['vxlan', 'host-gw', 'udp'])
   assert.equal(findBackend(UNNAMED_BACKEND)?.type, 'udp')
   assert.equal(findBackend('wireguard'), undefined)
 })

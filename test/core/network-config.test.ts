@@ -198,10 +198,10 @@ test('subnetCapacity and configWarnings', () => {
     ['{"Network":"10.3.0.0/16","SubnetMin":"10.3.5.0","SubnetMax":"10.3.8.0","SubnetLen":28,"Backend":{"Type":"vxlan"}}', 49, []],
     ['{"Network":"10.3.0.0/16","SubnetMin":"10.3.5.0","SubnetMax":"10.3.5.0","Backend":{"Type":"vxlan"}}', 1, []],
     ['{"Network":"10.1.0.0/16","SubnetMin":"10.1.9.0","SubnetMax":"10.1.3.0","Backend":{"Type":"vxlan"}}', 0, [/SubnetMin 10\.1\.9\.0 is above SubnetMax 10\.1\.3\.0: allocation will fail with out of subnets/]],
-    ['{"Network":"10.1.0.0/16","Backend":{"Type":"wireguard"}}', 255, [/Backend.Type "wireguard" is not supported by flanctl \(it knows vxlan, host-gw, udp; flanctl up runs vxlan, host-gw\); flanctl up will refuse/]],
-    // a config without Backend means udp, which flanctl up cannot run yet
-    ['{"Network":"10.3.0.0/16"}', 255, [/Backend.Type "udp" \(what a config without Backend means\) is not supported by flanctl up yet/]],
-    ['{"Network":"10.3.0.0/16","Backend":{"Type":"udp","Port":7890}}', 255, [/Backend.Type "udp".*not supported by flanctl up yet/]],
+    ['{"Network":"10.1.0.0/16","Backend":{"Type":"wireguard"}}', 255, [/Backend.Type "wireguard" is not supported by flanctl \(it knows vxlan, host-gw, udp; flanctl up runs vxlan, host-gw, udp\); flanctl up will refuse/]],
+    // a config without Backend means udp, which flanctl up runs (the seeds' configs)
+    ['{"Network":"10.3.0.0/16"}', 255, []],
+    ['{"Network":"10.0.0.0/8","SubnetLen":20,"SubnetMin":"10.10.0.0","SubnetMax":"10.99.0.0","Backend":{"Type":"udp","Port":7890}}', 1425, []],
     ['{"Network":"10.3.0.0/16","EnableIPv6":true,"IPv6Network":"fc00::/48","Backend":{"Type":"vxlan"}}', 255, [/EnableIPv6: flanctl up does not program IPv6 yet.*will refuse/]],
     ['{"Network":"10.3.0.0/16","EnableNFTables":true,"Backend":{"Type":"vxlan"}}', 255, [/EnableNFTables: .*iptables only.*will refuse/]],
     ['{"Network":"10.1.0.0/16","Backend":{"Type":"vxlan","VNI":70000}}', 255, [/16-bit VNI/]],

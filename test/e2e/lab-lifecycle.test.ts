@@ -100,8 +100,12 @@ describe('e2e: flanctl lab commands', () => {
     const badName = await flanctl('lab', 'up', '--name', 'Bad_Name', '--json')
     assert.equal(badName.exitCode, 2)
     assert.equal(JSON.parse(badName.stdout).error.code, 'E_USAGE')
-    const badBackend = await flanctl('lab', 'up', '--backend', 'udp')
+    const badBackend = await flanctl('lab', 'up', '--backend', 'wireguard')
     assert.equal(badBackend.exitCode, 2)
+    // hand-made hosts have no udp relay
+    const manualUdp = await flanctl('lab', 'up', '--backend', 'udp', '--agent', 'manual', '--json')
+    assert.equal(manualUdp.exitCode, 2)
+    assert.match(JSON.parse(manualUdp.stdout).error.message, /--agent manual --backend udp/)
     const badUnderlay = await flanctl('lab', 'up', '--underlay', '203.0.113.0/28', '--hosts', '5', '--json')
     assert.equal(badUnderlay.exitCode, 2)
     assert.match(JSON.parse(badUnderlay.stdout).error.message, /too small for 5 hosts/)

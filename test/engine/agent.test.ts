@@ -267,11 +267,11 @@ test('a restart reuses our lease (found by public IP)', async () => {
 
 test('an unsupported backend fails at once, naming the config key', async () => {
   const h = harness()
-  h.store.config = '{"Network":"198.18.0.0/16"}'
+  h.store.config = '{"Network":"198.18.0.0/16","Backend":{"Type":"wireguard"}}'
   await assert.rejects(runAgent(h.options, h.deps), (error: unknown) => {
     assert.ok(error instanceof FlanctlError)
     assert.equal(error.code, 'E_INVALID_CONFIG')
-    assert.match(error.message, /backend udp in \/coreos\.com\/network\/config is not supported/)
+    assert.match(error.message, /backend wireguard in \/coreos\.com\/network\/config is not supported by flanctl up \(supported: vxlan, host-gw, udp\)/)
     return true
   })
 })

@@ -5,19 +5,24 @@ import {vxlanIncompatibility, type VxlanDeviceState} from '../../src/backends/vx
 import type {VxlanDeviceSpec} from '../../src/backends/vxlan/device-spec.js'
 import type {Dataplane} from '../../src/core/dataplane-state.js'
 import {ROUTING_KINDS} from './entries.js'
+import {fakeRelays, type FakeRelays} from './fake-relay.js'
 
 export interface FakePlatform {
   platform: BackendPlatform
   /** every spec ensureVxlanDevice was given */
   ensured: VxlanDeviceSpec[]
+  /** udp's relays */
+  relays: FakeRelays
 }
 
 export function fakePlatform(options: {existing?: VxlanDeviceState; dataplane?: Dataplane; onEnsure?: (spec: VxlanDeviceSpec) => void} = {}): FakePlatform {
   const {existing} = options
   const ensured: VxlanDeviceSpec[] = []
+  const relays = fakeRelays()
   const dataplane: Dataplane = options.dataplane ?? {kinds: ROUTING_KINDS, observe: async () => [], apply: async () => {}}
   return {
     ensured,
+    relays,
     platform: {
       readVxlanDevice: async () => existing,
       ensureVxlanDevice: async (spec) => {
@@ -28,6 +33,8 @@ export function fakePlatform(options: {existing?: VxlanDeviceState; dataplane?: 
       },
       vxlanDataplane: () => dataplane,
       hostGwDataplane: () => dataplane,
+      startUdpRelay: () => relays.start(),
+      udpDataplane: () => dataplane,
     },
   }
 }

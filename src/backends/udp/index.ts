@@ -1,15 +1,14 @@
-// The udp backend (flannel's first): TUN flannel0 and a userspace relay on UDP Port (default
-// 8285), 28 bytes of overhead. Its config and leases are understood here; `flanctl up` cannot
-// run it yet (no `start`), so it refuses a udp config with a clear error.
+// The udp backend (flannel's first): TUN flannel0 and a userspace relay (relay/) on UDP Port
+// (default 8285), 28 bytes of overhead, leases with no BackendType. Unlike vxlan's device,
+// flannel0 lives only while the agent runs: traffic stops with the agent.
 import {FieldError, uintField} from '../../core/go-json.js'
 import type {BackendModule} from '../backend-module.js'
-
-const DEFAULT_UDP_PORT = 8285
+import {DEFAULT_UDP_PORT, UDP_OVERHEAD} from './constants.js'
+import {startUdp} from './start.js'
 
 export const udpBackend: BackendModule = {
   type: 'udp',
-  // outer IPv4 20 + UDP 8
-  overhead: 28,
+  overhead: UDP_OVERHEAD,
   optionKeys: ['Port'],
   decodeOptions(fields) {
     const port = uintField(fields, 'Port', 'Backend.') || DEFAULT_UDP_PORT
@@ -20,4 +19,5 @@ export const udpBackend: BackendModule = {
   configWarnings: () => [],
   // udp writes no BackendType at all
   leaseAttrs: (publicIp) => ({publicIp, publicIpv6: null}),
+  start: startUdp,
 }
