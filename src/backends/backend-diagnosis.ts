@@ -2,6 +2,9 @@
 // kernel feature it needs, the UDP port its encapsulation uses, where a probe through the
 // overlay goes, whether its peers must share our L2 segment, and its own device as the lease
 // wants it (expected facts) and as the kernel has it (read). udp's flannel0 fits the same shape.
+// A module with a diagnosis promises that its start() only reads the kernel: diagnose starts it
+// to get its desired state and its observe(), and never calls activate() or run(). (udp's start
+// opens flannel0 and binds its port, and its peer table lives in the agent: it has none yet.)
 import type {DeviceFacts} from '../core/diagnose/snapshot.js'
 import type {ExternalInterface} from '../core/external-interface.js'
 import type {BackendConfig, Ip4Net, Lease, NetworkConfig} from '../core/types.js'
