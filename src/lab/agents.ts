@@ -35,7 +35,8 @@ export function agentArgv(state: LabState, host: LabHost, entry: string, extraAr
     '--iface', host.iface,
     '--subnet-file', host.subnetFile,
     '--ip-masq',
-    '--healthz-port', String(LAB_HEALTHZ_PORT),
+    // the lab's health port unless the caller picks one
+    ...(extraArgs.some((a) => a.split('=')[0] === '--healthz-port') ? [] : ['--healthz-port', String(LAB_HEALTHZ_PORT)]),
     ...extraArgs,
   ]
 }
