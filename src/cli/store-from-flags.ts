@@ -69,7 +69,7 @@ export async function storeOptionsFromFlags(flags: EtcdFlagValues, argv: readonl
  * etcd fails here, unless proveConnection is false (the agent): then its first call fails, and
  * the agent retries.
  */
-export async function storeFromFlags(flags: EtcdFlagValues, argv: readonly string[] = process.argv, connect: Pick<EtcdStoreOptions, 'proveConnection'> = {}): Promise<LeaseStore> {
+export async function storeFromFlags(flags: EtcdFlagValues, argv: readonly string[] = process.argv, connect: Pick<EtcdStoreOptions, 'proveConnection' | 'endConnectsOnClose'> = {}): Promise<LeaseStore> {
   const options = await storeOptionsFromFlags(flags, argv)
   const {openEtcdStore} = await import('../adapters/etcd/index.js')
   return openEtcdStore({...options, ...connect})

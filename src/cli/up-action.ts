@@ -21,7 +21,7 @@ export async function runUp(flags: UpFlagValues, argv: readonly string[]): Promi
   const signal = abortOnStopSignals((name) => log.info('signal received', {signal: name}))
   // both loads are slow (etcd3 and grpc; the agent's modules): side by side. An etcd that is
   // down at start is waited for, as flanneld does: the agent retries its first read.
-  const [store, {runAgentProcess}] = await Promise.all([storeFromFlags(flags, argv, {proveConnection: false}), import('../engine/agent-process.js')])
+  const [store, {runAgentProcess}] = await Promise.all([storeFromFlags(flags, argv, {proveConnection: false, endConnectsOnClose: false}), import('../engine/agent-process.js')])
   return runAgentProcess(
     {
       subnetFile: flags['subnet-file'],

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict'
 import {after, before, describe, test} from 'node:test'
 import {startEtcd, startEtcdCluster, type EtcdCluster, type EtcdServer} from '../helpers/etcd-server.js'
 import {createNetnsSandbox, requireRoot, type NetnsSandbox} from '../helpers/netns.js'
-import {assertBuilt, runCli, type CliResult} from './helpers/cli.js'
+import {spawn} from 'node:child_process'
+import {assertBuilt, BIN, ROOT, runCli, type CliResult} from './helpers/cli.js'
 
 requireRoot('the etcd access command tests')
 
@@ -114,4 +115,23 @@ describe('quorum lost', () => {
     assert.match(result.stderr, /the etcd cluster has no leader \(quorum lost\?\): 1 of 3 members answer/)
     assert.doesNotMatch(result.stderr, /Check the address and port/)
   })
+})
+
+test('up against an endpoint that drops packets: SIGTERM ends it at once, exit 0, not when the kernel gives up on the connect', {timeout: HANG_MS + 10_000}, async () => {
+  await sb.addBridge(ns, 'br0', '203.0.113.5/24') // the agent's external interface
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, BIN, 'up', '--etcd-endpoints', DROPPED, '--iface', 'br0', '--subnet-file', '/nonexistent/flanctl-test/subnet.env'], {cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe']})
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d })
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  // the first read has timed out: grpc is dialling the dropping endpoint again
+  const deadline = Date.now() + 30_000
+  while (!/reading the network config failed/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+  assert.match(stderr, /reading the network config failed/)
+  const stoppedAt = Date.now()
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), HANG_MS)
+  const code = await exited
+  clearTimeout(timer)
+  assert.equal(code, 0, `stopped ${Date.now() - stoppedAt} ms after SIGTERM; ${stderr}`)
+  assert.ok(Date.now() - stoppedAt < 10_000, `up took ${Date.now() - stoppedAt} ms to exit after SIGTERM`)
 })

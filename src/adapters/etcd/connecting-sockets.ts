@@ -52,3 +52,6 @@ export function noteConnectingSockets(): ConnectingSockets {
     },
   }
 }
+
+/** For a process that ends itself once its store is closed: nothing noted, nothing ended. */
+export const untrackedSockets: ConnectingSockets = {within: (fn) => fn(), destroyConnecting: () => {}}

@@ -7,7 +7,7 @@
 //   host) with a short reconnect backoff, and keepalive pings that notice a dead peer.
 import type {Etcd3, IOptions} from 'etcd3'
 import {configKey} from '../../core/subnet-key.js'
-import {noteConnectingSockets} from './connecting-sockets.js'
+import {noteConnectingSockets, untrackedSockets} from './connecting-sockets.js'
 import {etcd3} from './etcd3.js'
 import {etcdFailure} from './etcd-errors.js'
 import type {ResolvedEtcdOptions} from './etcd-options.js'
@@ -93,7 +93,7 @@ export function etcd3Options(resolved: ResolvedEtcdOptions): IOptions {
  * proveConnection, grpc connects at the first call.
  */
 export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdConnection> {
-  const sockets = noteConnectingSockets()
+  const sockets = resolved.endConnectsOnClose ? noteConnectingSockets() : untrackedSockets
   const client = sockets.within(() => new etcd3.Etcd3(etcd3Options(resolved)))
   const close = () => {
     client.close()

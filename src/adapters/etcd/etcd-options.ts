@@ -25,6 +25,13 @@ export interface EtcdStoreOptions {
    * credentials fail at open. false: the first real call finds out (the agent, which retries).
    */
   proveConnection?: boolean
+  /**
+   * Default true: TCP connects still in progress when the store closes are ended
+   * (connecting-sockets.ts), so that a dropping endpoint cannot hold a command's exit. It puts
+   * every etcd call in an async context, which costs every promise of the process a little: a
+   * long-running process that ends itself (the agent) turns it off.
+   */
+  endConnectsOnClose?: boolean
 }
 
 export interface TlsMaterial {
@@ -42,6 +49,7 @@ export interface ResolvedEtcdOptions {
   dialTimeoutMs: number
   requestTimeoutMs: number
   proveConnection: boolean
+  endConnectsOnClose: boolean
 }
 
 const DEFAULT_DIAL_TIMEOUT_MS = 3000
@@ -90,6 +98,7 @@ export async function resolveEtcdOptions(options: EtcdStoreOptions): Promise<Res
     dialTimeoutMs: options.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     proveConnection: options.proveConnection ?? true,
+    endConnectsOnClose: options.endConnectsOnClose ?? true,
   }
 }
 
