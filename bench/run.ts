@@ -7,6 +7,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 import {join} from 'node:path'
 import {agentReadyBench} from './agent-ready.js'
 import {agentStartupBench} from './agent-startup.js'
+import {diagnoseBench} from './diagnose.js'
 import {leaseLatencyBench} from './lease-latency.js'
 import {manyHostGwBench} from './many-host-gw.js'
 import {manyLeasesBench} from './many-leases.js'
@@ -155,6 +156,15 @@ async function main(): Promise<void> {
       rows.push({benchmark: `agent CPU idle, ${r.peers} peers`, value: `${r.idle.medianPercent} % of a core`, reference: `spread ${spread(r.idle)} (${r.idle.windows.length} x ${r.idleWindowSeconds} s)${ref ? vs(ref.idle) : ''}`, ratio: ref ? `${ref.idleRatio}` : '-', target: '< 1 %', met: r.idle.medianPercent < 1})
       rows.push({benchmark: `agent CPU, ${r.churnRate} lease changes/s among ${r.peers}`, value: `${r.churn.medianPercent} % of a core`, reference: `spread ${spread(r.churn)} (${r.churn.windows.length} x ${r.windowSeconds} s)${ref ? vs(ref.churn) : ''}`, ratio: ref ? `${ref.churnRatio}` : '-', target: '< 10 %', met: r.churn.medianPercent < 10})
     } else fail('reconcile cost', outcome)
+  }
+
+  if (wanted('diagnose')) {
+    const outcome = await attempt('flanctl diagnose on a healthy 3-host lab', () => diagnoseBench())
+    results.diagnose = outcome
+    if (outcome.ok) {
+      const r = outcome.value as Awaited<ReturnType<typeof diagnoseBench>>
+      rows.push({benchmark: `diagnose, 3 hosts, probes (${r.samples} pairs)`, value: `${r.diagnoseMedianMs} ms (p10..p90 ${r.diagnoseP10Ms}..${r.diagnoseP90Ms})`, reference: `${r.nodeMedianMs} ms (node -e 0)`, ratio: `${r.ratio} (pairs ${r.ratioMin}..${r.ratioMax})`, target: '<= 12x', met: r.ratio <= 12})
+    } else fail('diagnose, 3 hosts', outcome)
   }
 
   if (wanted('cliStartup')) {

@@ -1,5 +1,5 @@
 // `npm run bench [-- names...]`: runs bench/run.ts through tsx (names: throughput,
-// throughputVxlan, throughputHostGw, throughputUdp, agentStartup, agentReady, manyHostGw, leaseLatency, manyLeases, reconcileCost, cliStartup).
+// throughputVxlan, throughputHostGw, throughputUdp, agentStartup, agentReady, manyHostGw, leaseLatency, manyLeases, reconcileCost, diagnose, cliStartup).
 // Needs root and a build. The whole run is bounded: it is stopped after 20 minutes, and the
 // benchmark removes its labs when stopped.
 import {spawn} from 'node:child_process'

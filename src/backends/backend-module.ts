@@ -8,6 +8,7 @@ import type {ExternalInterface} from '../core/external-interface.js'
 import type {BackendConfig, Lease, LeaseAttrs, NetworkConfig} from '../core/types.js'
 import type {LogFields, Logger} from '../adapters/log/logger.js'
 import type {BackendPlatform} from './platform.js'
+import type {BackendDiagnosis} from './backend-diagnosis.js'
 
 /** The options of the config's Backend object a module decodes (defaults filled in). */
 export type BackendOptions = Pick<BackendConfig, 'vni' | 'port' | 'directRouting' | 'mtu'>
@@ -28,6 +29,8 @@ export interface BackendModule {
   leaseAttrs(publicIp: string, backend: BackendConfig, vtepMac: string): LeaseAttrs
   /** what the agent runs; absent while `flanctl up` cannot run this backend */
   readonly start?: (input: BackendStartInput) => Promise<AgentBackend>
+  /** what `flanctl diagnose` checks for this backend beyond its routes (device, port, kernel feature) */
+  readonly diagnosis?: BackendDiagnosis
 }
 
 export interface BackendStartInput {

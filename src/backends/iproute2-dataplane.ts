@@ -26,5 +26,9 @@ export function createIproute2Dataplane(kinds: readonly Iproute2Kind[], netns?: 
       }
       return applyBatchLines(lines, ops.length, {netns})
     },
+    commands: (op) => {
+      const kind = byName.get(op.entry.kind)
+      return kind === undefined ? [] : kind.batchLines(op).map((line) => `${kind.tool} ${line}`)
+    },
   }
 }

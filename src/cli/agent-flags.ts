@@ -17,7 +17,7 @@ export const agentFlags = {
   'iptables-resync': {type: 'integer', description: 'Re-check the iptables rules every this many seconds.', default: 5, min: 1, env: 'FLANNELD_IPTABLES_RESYNC', helpGroup: group},
   'iptables-forward-rules': {type: 'boolean', description: 'Accept forwarded traffic of the network (filter chain FLANNEL-FWD); --no-iptables-forward-rules to leave FORWARD alone.', default: true, allowNo: true, env: 'FLANNELD_IPTABLES_FORWARD_RULES', helpGroup: group},
   'healthz-ip': {type: 'string', description: 'Address the health server listens on.', default: '0.0.0.0', env: 'FLANNELD_HEALTHZ_IP', helpGroup: group},
-  'healthz-port': {type: 'integer', description: 'Port of the health server (GET /healthz, /readyz); 0: none.', default: 0, min: 0, max: 65_535, env: 'FLANNELD_HEALTHZ_PORT', helpGroup: group},
+  'healthz-port': {type: 'integer', description: 'Port of the health server (GET /healthz, /readyz, /status); 0: none.', default: 0, min: 0, max: 65_535, env: 'FLANNELD_HEALTHZ_PORT', helpGroup: group},
   'log-format': {type: 'option', description: 'Log lines on stderr: plain for people, json for machines.', options: LOG_FORMATS, default: 'plain', env: 'FLANNELD_LOG_FORMAT', helpGroup: group},
 } as const satisfies FlagTable
 

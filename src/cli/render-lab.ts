@@ -18,12 +18,14 @@ function renderMatrix(matrix: PingMatrix, paint: Painter): string {
   const cell = (from: string, to: string): string => {
     if (from === to) return '-'
     const pair = matrix.pairs.find((p) => p.from === from && p.to === to)
+    if (pair?.ok && pair.fullSize === false) return paint.red('MTU')
     return pair?.ok ? paint.green('ok') : paint.red('FAIL')
   }
   const container = (host: string): string => host.replace(/^h/, 'c')
   const rows = matrix.hosts.map((from) => [container(from), ...matrix.hosts.map((to) => cell(from, to))])
-  const answered = `${matrix.okCount}/${matrix.total} pairs answer`
-  const verdict = matrix.okCount === matrix.total ? paint.green(answered) : paint.red(answered)
+  const lost = matrix.pairs.filter((p) => p.fullSize === false).length
+  const answered = `${matrix.okCount}/${matrix.total} pairs answer${matrix.fullSize === undefined ? '' : `, ${matrix.okCount - lost}/${matrix.total} also with ${matrix.fullSize}-byte DF packets (MTU: small pings pass, full-size ones are lost)`}`
+  const verdict = matrix.okCount === matrix.total && lost === 0 ? paint.green(answered) : paint.red(answered)
   return `connectivity, container to container (ping -c 1 -W 1):\n${renderTable(['from \\ to', ...matrix.hosts.map(container)], rows, paint)}\n${verdict}`
 }
 

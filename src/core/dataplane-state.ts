@@ -59,6 +59,8 @@ export interface Dataplane {
   readonly kinds: EntryKinds
   observe(): Promise<DataplaneState>
   apply(ops: readonly Op[]): Promise<void>
+  /** the commands apply() runs for one op, as a person would type them (diagnose's fixes) */
+  commands?(op: Op): string[]
 }
 
 export function kindOf(kinds: EntryKinds, entry: KernelEntry): EntryKind {

@@ -94,7 +94,7 @@ export function renderRule(rule: IptablesRule, action: '-A' | '-D' = '-A'): stri
 }
 
 /** Splits a rule line into words, honouring double quotes and backslash escapes (iptables-save's quoting). */
-function words(line: string): string[] {
+export function ruleWords(line: string): string[] {
   const out: string[] = []
   let current = ''
   let inWord = false
@@ -142,7 +142,7 @@ function parseSave(text: string): Map<string, SavedTable> {
     } else if (line.startsWith(':')) {
       table.chains.add(line.slice(1).split(/\s+/)[0])
     } else if (line.startsWith('-A ')) {
-      const [, chain, ...spec] = words(line)
+      const [, chain, ...spec] = ruleWords(line)
       const list = table.rules.get(chain) ?? []
       list.push(ruleKey(chain, spec))
       table.rules.set(chain, list)

@@ -6,6 +6,7 @@ import type {BackendPlatform} from '../backends/platform.js'
 import type {InterfaceInfo} from '../core/external-interface.js'
 import type {IptablesRule} from '../core/masq-rules.js'
 import type {LeaseStore} from '../core/ports.js'
+import type {AgentStatus} from './agent-report.js'
 import type {Clock} from './clock.js'
 import type {DegradedReason} from './health-state.js'
 
@@ -53,6 +54,8 @@ export interface AgentDeps {
   setReady?(ready: boolean): void
   /** the degraded reasons now (empty: none); /readyz answers 503 while any is set */
   setDegraded?(reasons: readonly DegradedReason[]): void
+  /** the agent's own report for GET /status (agent-report.ts) */
+  setStatus?(status: () => AgentStatus): void
 }
 
 export interface AgentResult {

@@ -28,7 +28,7 @@ export async function runAgentProcess(options: AgentProcessOptions, deps: AgentP
   let health: HealthServer | undefined
   if (options.healthzPort > 0) {
     health = await startHealthServer(options.healthzIp, options.healthzPort)
-    log.info('health checks served', {address: `http://${options.healthzIp}:${health.address.port}`, paths: '/healthz /readyz'})
+    log.info('health checks served', {address: `http://${options.healthzIp}:${health.address.port}`, paths: '/healthz /readyz /status'})
   }
   const platform = iproute2Platform()
   const [ip, iptables] = await Promise.all([import('../adapters/iproute2/interfaces.js'), import('../adapters/iptables/index.js')])
@@ -53,6 +53,7 @@ export async function runAgentProcess(options: AgentProcessOptions, deps: AgentP
       notifyReady: (status) => notifyReady(status),
       setReady: (ready) => health?.setReady(ready),
       setDegraded: (reasons) => health?.setDegraded(reasons),
+      setStatus: (status) => health?.setStatus(status),
     })
   } finally {
     await health?.close()

@@ -18,6 +18,7 @@ import type {Ip4Net, Lease, NetworkConfig} from '../core/types.js'
 import type {AcquiredLease} from './acquire-lease.js'
 import type {AgentDeps, AgentOptions} from './agent-deps.js'
 import {sleep} from './clock.js'
+import {createAgentReporter, type AgentReporter} from './agent-report.js'
 import {watchNetworkConfig} from './config-watch.js'
 import {createLeaseBook} from './lease-book.js'
 import {startLeaseKeeper, type LeaseKeeper} from './lease-keeper.js'
@@ -83,6 +84,7 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
     onYield: () => keeper?.stop(),
   })
   cleanups.push(() => guard.stop())
+  let reporter: AgentReporter | undefined
   const book = createLeaseBook({
     ownKey: ownLease.key,
     backendType: backend.type,
@@ -91,6 +93,7 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
     onOwnLeaseDeleted: input.onOwnLeaseDeleted,
     shape: input.shape,
     onOwnPut: (lease) => guard.onOwnPut(lease),
+    onWatchHealth: (healthy) => reporter?.watchHealth(healthy),
   })
 
   await backend.activate(ownLease)
@@ -145,6 +148,10 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
   const renewals = startLeaseKeeper({clock, log, store, lease: ownLease, renewMarginMinutes: options.renewMarginMinutes, onRenewed: (lease) => (ownLease = lease)})
   keeper = renewals
   cleanups.push(() => renewals.stop())
+  reporter = createAgentReporter({clock, log, lease: () => ownLease, keeper: renewals, routes: () => routes, rules, wallNow: Date.now})
+  const report = reporter
+  deps.setStatus?.(() => report.status())
+  cleanups.push(() => report.stop())
 
   if (rules !== undefined) {
     let rulesInPlace = false

@@ -6,6 +6,7 @@ import {dirname, join} from 'node:path'
 import {FlanctlError} from '../core/errors.js'
 import {isRunning, spawnDetached, stopProcess, type StopOutcome} from '../adapters/netns/processes.js'
 import type {LabHost, LabState} from './lab-state.js'
+import {LAB_HEALTHZ_PORT} from './topology.js'
 
 /** The repository (or installed package) root: the nearest directory above this module with a package.json (src/lab/ from the sources; dist/chunks/ in the build). */
 export function packageRoot(): string {
@@ -34,6 +35,8 @@ export function agentArgv(state: LabState, host: LabHost, entry: string, extraAr
     '--iface', host.iface,
     '--subnet-file', host.subnetFile,
     '--ip-masq',
+    // the lab's health port unless the caller picks one
+    ...(extraArgs.some((a) => a.split('=')[0] === '--healthz-port') ? [] : ['--healthz-port', String(LAB_HEALTHZ_PORT)]),
     ...extraArgs,
   ]
 }

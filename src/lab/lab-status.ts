@@ -1,6 +1,7 @@
 // `flanctl lab status`: hosts, subnets (re-read from subnet.env), whether agents and etcd
 // members are alive, namespaces missing, and the ping matrix on request.
 import {listNetns} from '../adapters/netns/namespaces.js'
+import {runCommand} from '../adapters/netns/run-command.js'
 import {isRunning} from '../adapters/netns/processes.js'
 import {loadState, stateFile} from './lab-state.js'
 import {checkConvergence} from './convergence.js'
@@ -27,6 +28,20 @@ export interface LabStatusResult extends LabSummary {
   staleBackends: Array<{host: string; leaseBackend: string}>
 }
 
+/** The smallest MTU of the containers' eth0: the full-size packet they can send (docker's --mtu when made). */
+async function containersMtu(namespaces: readonly string[]): Promise<number | undefined> {
+  const mtus = await Promise.all(namespaces.map(async (ns) => {
+    const out = await runCommand('ip', ['-n', ns, '-j', 'link', 'show', 'dev', 'eth0'], {reject: false})
+    try {
+      return (JSON.parse(out.stdout) as Array<{mtu?: number}>)[0]?.mtu
+    } catch {
+      return undefined
+    }
+  }))
+  const known = mtus.filter((m): m is number => m !== undefined)
+  return known.length > 0 ? Math.min(...known) : undefined
+}
+
 export async function labStatus(options: {name: string; ping?: boolean}): Promise<LabStatusResult> {
   validateLabName(options.name)
   const state = loadState(options.name)
@@ -49,6 +64,7 @@ export async function labStatus(options: {name: string; ping?: boolean}): Promis
   const present = state.hosts.filter((h) => existing.has(h.netns))
   const convergence = missingNamespaces.length === 0 ? await checkConvergence(state, present) : {converged: false, missing: []}
   const etcd = state.etcd.map((m) => ({member: m.name, clientUrl: m.clientUrl, pid: m.pid, alive: m.pid !== undefined && isRunning(m.pid, m.dataDir)}))
-  const matrix = options.ping ? await pingMatrix(pingEndpoints(state).filter((e) => existing.has(e.netns))) : undefined
+  const endpoints = pingEndpoints(state).filter((e) => existing.has(e.netns))
+  const matrix = options.ping ? await pingMatrix(endpoints, {fullSize: await containersMtu(endpoints.map((e) => e.netns))}) : undefined
   return {...summary(state, stateFile(state.name)), etcd, missingNamespaces, converged: convergence.converged, missingRoutes: convergence.missing, matrix, liveConfig, restartedByHand, staleBackends}
 }

@@ -24,6 +24,8 @@ export const BRIDGE = 'br0'
 export const UPLINK = 'eth0'
 export const DOCKER_BRIDGE = 'docker0'
 export const CONTAINER_VETH = 'vethc'
+/** each lab agent serves /healthz, /readyz and /status here, inside its host (what `lab diagnose` reads) */
+export const LAB_HEALTHZ_PORT = 9180
 
 /** "flab-<name>-": every namespace of the lab starts with it. */
 export function labPrefix(name: string): string {

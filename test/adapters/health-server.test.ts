@@ -20,6 +20,23 @@ test('/healthz is 200 from the start, /readyz 503 until ready then 200', async (
   }
 })
 
+test('/status is 503 until the agent has a report, then its JSON', async () => {
+  const server = await startHealthServer('127.0.0.1', 0)
+  try {
+    const base = `http://127.0.0.1:${server.address.port}`
+    assert.equal((await fetch(`${base}/status`)).status, 503)
+    let passes = 1
+    server.setStatus(() => ({state: 'ok', passes}))
+    passes = 2
+    const response = await fetch(`${base}/status`)
+    assert.equal(response.status, 200)
+    assert.equal(response.headers.get('content-type'), 'application/json')
+    assert.deepEqual(await response.json(), {state: 'ok', passes: 2}, 'read at each request')
+  } finally {
+    await server.close()
+  }
+})
+
 test('a port in use is an error naming the flags', async () => {
   const first = await startHealthServer('127.0.0.1', 0)
   try {

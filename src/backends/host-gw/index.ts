@@ -1,6 +1,7 @@
 // The host-gw backend: a route per peer via its public IP, no encapsulation, no options. The
 // hosts must share an L2 segment, and the public IP must be the interface's own (no NAT).
 import type {BackendModule} from '../backend-module.js'
+import {hostGwDiagnosis} from './diagnosis.js'
 import {hostGwLeaseAttrs} from './desired.js'
 import {startHostGw} from './start.js'
 
@@ -12,5 +13,6 @@ export const hostGwBackend: BackendModule = {
   encodeOptions: () => ({}),
   configWarnings: () => [],
   leaseAttrs: (publicIp) => hostGwLeaseAttrs(publicIp),
+  diagnosis: hostGwDiagnosis,
   start: startHostGw,
 }

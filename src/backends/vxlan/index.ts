@@ -3,6 +3,7 @@
 // 16 in the lease), Port (0: the kernel's 8472), DirectRouting and MTU (the underlay MTU to assume).
 import {boolField, FieldError, uintField} from '../../core/go-json.js'
 import type {BackendModule} from '../backend-module.js'
+import {vxlanDiagnosis} from './diagnosis.js'
 import {DEFAULT_VNI, VXLAN_OVERHEAD} from './constants.js'
 import {vxlanLeaseAttrs} from './lease-data.js'
 import {startVxlan} from './start.js'
@@ -30,5 +31,6 @@ export const vxlanBackend: BackendModule = {
     return [`Backend.VNI ${backend.vni} does not fit in flannel's lease (a 16-bit VNI): flanneld peers will see VNI ${backend.vni & 0xffff}`]
   },
   leaseAttrs: (publicIp, backend, vtepMac) => vxlanLeaseAttrs(publicIp, {vni: backend.vni, vtepMac}),
+  diagnosis: vxlanDiagnosis,
   start: startVxlan,
 }

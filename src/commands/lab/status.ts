@@ -3,7 +3,7 @@ import type {LabStatusResult} from '../../lab/lab-status.js'
 import {labNameFlag, renderLabStatus} from '../../cli/render-lab.js'
 
 export default defineCommand({
-  summary: 'Show a lab: hosts, subnets, agent and etcd PIDs alive, routes between hosts; --ping runs the container ping matrix.',
+  summary: 'Show a lab: hosts, subnets, agent and etcd PIDs alive, routes between hosts; --ping runs the container ping matrix (small and full-size DF pings; exit 10 when a pair fails).',
   examples: ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --name gw --ping --json'],
   flags: {
     name: {type: 'string', description: 'Lab name.', default: 'lab'},
@@ -16,6 +16,11 @@ export default defineCommand({
     for (const name of result.restartedByHand) warn(`the agent of ${name} was restarted outside the lab: now following pid ${result.hosts.find((h) => h.name === name)?.pid}`)
     for (const stale of result.staleBackends) warn(`${stale.host} still holds a ${stale.leaseBackend} lease while the config says ${result.liveConfig.backend}: restart its agent (flanctl lab restart ${stale.host}${labNameFlag(result.name)})`)
     for (const member of result.etcd) if (!member.alive) warn(`etcd member ${member.member} (${member.clientUrl}) is not running`)
+    const failing = result.matrix?.pairs.filter((p) => !p.ok || p.fullSize === false) ?? []
+    if (failing.length > 0) {
+      warn(`${failing.length} of ${result.matrix!.total} container pairs fail (${failing.map((p) => `${p.from}->${p.to}${p.ok ? ' full-size' : ''}`).join(', ')}); try \`flanctl lab diagnose ${failing[0]!.from}\``)
+      process.exitCode = 10
+    }
     return result
   },
   render: (result, {paint}) => renderLabStatus(result, paint),
