@@ -75,7 +75,7 @@ describe('the udp relay in namespaces', () => {
     assert.equal(await reconcile(a, [lease(b)]), 0)
     assert.match(await sandbox.ip(a.netns, '-4', 'addr', 'show', 'flannel0'), /inet 198\.18\.1\.0\/32 .*flannel0/)
     assert.match(await sandbox.ip(a.netns, 'link', 'show', 'flannel0'), /mtu 1472 .*state UNKNOWN/)
-    assert.match(await sandbox.ip(a.netns, 'route', 'show', 'dev', 'flannel0'), /^198\.18\.0\.0\/16 scope link/m)
+    assert.match(await sandbox.ip(a.netns, 'route', 'show', 'dev', 'flannel0'), /^198\.18\.0\.0\/16 proto 151 scope link/m, "the route, marked as flanctl's")
     assert.deepEqual(a.keeper.current()!.peers, [{subnet: ip('198.18.2.0'), prefixLen: 24, publicIp: ip('203.0.113.22')}])
   })
 

@@ -31,5 +31,6 @@ export function vxlanIproute2Dataplane(options: {device: string; externalInterfa
       await inner.apply(ops)
       for (const op of ops) if (op.entry.kind === 'fdb' && op.verb === 'delete') installed.delete((op.entry as FdbEntry).lladdr)
     },
+    commands: inner.commands,
   }
 }
