@@ -24,7 +24,9 @@ function renderMatrix(matrix: PingMatrix, paint: Painter): string {
   const container = (host: string): string => host.replace(/^h/, 'c')
   const rows = matrix.hosts.map((from) => [container(from), ...matrix.hosts.map((to) => cell(from, to))])
   const lost = matrix.pairs.filter((p) => p.fullSize === false).length
-  const answered = `${matrix.okCount}/${matrix.total} pairs answer${matrix.fullSize === undefined ? '' : `, ${matrix.okCount - lost}/${matrix.total} also with ${matrix.fullSize}-byte DF packets (MTU: small pings pass, full-size ones are lost)`}`
+  // the legend only when a cell says MTU
+  const legend = lost > 0 ? ' (MTU: small pings pass, full-size ones are lost)' : ''
+  const answered = `${matrix.okCount}/${matrix.total} pairs answer${matrix.fullSize === undefined ? '' : `, ${matrix.okCount - lost}/${matrix.total} also with ${matrix.fullSize}-byte DF packets${legend}`}`
   const verdict = matrix.okCount === matrix.total && lost === 0 ? paint.green(answered) : paint.red(answered)
   return `connectivity, container to container (ping -c 1 -W 1):\n${renderTable(['from \\ to', ...matrix.hosts.map(container)], rows, paint)}\n${verdict}`
 }
