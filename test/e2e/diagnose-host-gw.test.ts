@@ -44,7 +44,7 @@ describe('e2e diagnose: host-gw', () => {
       const broken = await diagnose('h1')
       const peers = broken.result.checks.find((c) => c.id === 'dataplane.peers')!
       assert.equal(peers.status, 'fail')
-      assert.match(peers.fix ?? '', /^ip route replace 198\.18\.\d+\.0\/24 via 203\.0\.113\.12 dev eth0$/)
+      assert.match(peers.fix ?? '', /^ip route replace 198\.18\.\d+\.0\/24 via 203\.0\.113\.12 dev eth0 proto 151$/)
       const fixed = await diagnose('h1', ['--fix'])
       assert.equal(fixed.exitCode, 0, JSON.stringify(fixed.result.checks.filter((c) => c.status === 'fail')))
       assert.deepEqual(fixed.result.fixes?.map((f) => [f.check, f.applied]), [['dataplane.peers', true]])
