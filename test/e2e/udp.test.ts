@@ -271,7 +271,7 @@ describe('e2e udp: 3 flanctl hosts, the seeds\' udp config with Port 7890', () =
     await allPairsPing(s, ['h1', 'h2', 'h3'])
   })
 
-  it('an agent restarted keeps its subnet; flannel0 goes away while it is stopped and comes back', async () => {
+  it('an agent restarted keeps its subnet; flannel0 goes away while it is stopped (diagnose finds it missing, and makes none) and comes back', async () => {
     const s = state(name)
     const h2 = host(s, 'h2')
     const before = await leaseOf(s, 'h2')
@@ -282,6 +282,11 @@ describe('e2e udp: 3 flanctl hosts, the seeds\' udp config with Port 7890', () =
     assert.equal(await flannel0(h2.netns), undefined, 'the TUN device goes away with the agent')
     assert.ok(!(await udpSockets(h2.netns)).some((a) => a.endsWith(`:${PORT}`)), 'the port is free')
     assert.equal((await leaseOf(s, 'h2')).key, before.key, 'the lease stays')
+    // diagnose reads, never starts a relay: flannel0 missing is its finding, and stays missing
+    const stopped = await diagnose('h2', ['--no-probe'])
+    assert.deepEqual(stopped.result.checks.find((c) => c.id === 'dataplane.device')!.evidence, ['flannel0 does not exist'])
+    assert.equal(await flannel0(h2.netns), undefined, 'diagnose made no flannel0')
+    assert.ok(!(await udpSockets(h2.netns)).some((a) => a.endsWith(`:${PORT}`)), 'diagnose bound nothing')
     startLabAgent(name, 'h2')
     await waitFor('h2 rewrites subnet.env after the restart', async () => (await fileIdentity(h2.subnetFile)) !== identity, 30_000)
     assert.equal((await leaseOf(state(name), 'h2')).key, before.key, 'same subnet')
