@@ -7,6 +7,7 @@ import {hostGwIproute2Dataplane} from './host-gw/dataplane.js'
 import {udpIproute2Dataplane, type UdpDataplaneOptions} from './udp/dataplane.js'
 import type {RelayLoopOptions} from './udp/relay/relay-fds.js'
 import {startUdpRelay, type UdpRelay} from './udp/relay/relay.js'
+import {readTunDevice, udpListeners, type TunDeviceState} from './udp/tun-device.js'
 import {vxlanIproute2Dataplane} from './vxlan/dataplane.js'
 import {ensureVxlanDevice, readVxlanDevice, type EnsuredVxlanDevice, type VxlanDeviceState} from './vxlan/device.js'
 import type {VxlanDeviceSpec} from './vxlan/device-spec.js'
@@ -23,6 +24,9 @@ export interface BackendPlatform {
   startUdpRelay(options: RelayLoopOptions): Promise<UdpRelay>
   /** flannel0's attributes and route, and the relay's peer table */
   udpDataplane(options: UdpDataplaneOptions): Dataplane
+  /** diagnose: flannel0 read without opening it, and the UDP sockets bound to a port */
+  readTunDevice(name: string): Promise<TunDeviceState | undefined>
+  udpListeners(port: number): Promise<string[]>
 }
 
 export function iproute2Platform(netns?: string): BackendPlatform {
@@ -33,5 +37,7 @@ export function iproute2Platform(netns?: string): BackendPlatform {
     hostGwDataplane: (options) => hostGwIproute2Dataplane(options, netns),
     startUdpRelay: (options) => startUdpRelay(netns === undefined ? options : {...options, netnsPath: `/run/netns/${netns}`}),
     udpDataplane: (options) => udpIproute2Dataplane(options, netns),
+    readTunDevice: (name) => readTunDevice(name, netns),
+    udpListeners: (port) => udpListeners(port, netns),
   }
 }

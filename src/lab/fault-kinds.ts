@@ -128,6 +128,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
     kind: 'route-removed',
     summary: 'the agent hangs (SIGSTOP) and the route to a peer\'s subnet is deleted',
     check: 'dataplane.peers',
+    // udp has no route per peer (one <Network> dev flannel0)
+    backends: ['vxlan', 'host-gw'],
     inject: async (ctx) => {
       const peer = peerOf(ctx)
       const stopped = signalAgent(ctx.host, 'SIGSTOP')

@@ -12,6 +12,8 @@ import {runCommand, runInNetns} from '../../src/adapters/netns/run-command.js'
 import {isOurProcess, waitForExit} from '../../src/adapters/netns/processes.js'
 import {etcdctl, etcdGetPrefix, labUp, leaseValue, numberToIp4, parseCidr, pingMatrix, readLabLeases, readRoutes, subnetKeyOf, type LabHost, type LabState, type LabUpResult} from '../../src/lab/index.js'
 import {addLabHost, startLabAgent, stopLabAgent} from '../helpers/lab-ops.js'
+import {diagnoseArgv} from '../../src/lab/lab-diagnose.js'
+import type {DiagnoseResult} from '../../src/engine/diagnose/run-diagnose.js'
 import {agentLogTail, e2eLabName, fileIdentity, host, leaseOf, readText, removeLab, requireRoot, state, waitFor} from './lab-fixture.js'
 
 const name = e2eLabName('eu')
@@ -20,6 +22,12 @@ const PORT = 7890
 const HEALTHZ_PORT = 8471
 const RELAY_SCRIPT = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures', 'flannel-udp-relay.py')
 const FLANCTL = join(fileURLToPath(new URL('../..', import.meta.url)), 'bin', 'run.js')
+
+async function diagnose(on: string, extra: string[] = []): Promise<{exitCode: number; result: DiagnoseResult}> {
+  const [command, ...args] = diagnoseArgv(name, on, ['--json', ...extra])
+  const out = await runCommand(command!, args, {reject: false, timeoutMs: 60_000})
+  return {exitCode: out.exitCode, result: JSON.parse(out.stdout) as DiagnoseResult}
+}
 
 interface Flannel0 {
   mtu: number
@@ -131,6 +139,41 @@ describe('e2e udp: 3 flanctl hosts, the seeds\' udp config with Port 7890', () =
     }
   })
 
+  it('diagnose on a udp host: TUN, Port 7890 in INPUT, flannel0 with its relay, the route and the overlay pass; a wrong flannel0 MTU is found; a removed route is put back by --fix', async () => {
+    const healthy = await diagnose('h1')
+    assert.equal(healthy.exitCode, 0, JSON.stringify(healthy.result.checks.filter((c) => c.status !== 'pass' && c.status !== 'info')))
+    const h1 = host(state(name), 'h1')
+    const evidence = (r: DiagnoseResult, id: string): string => {
+      const c = r.checks.find((x) => x.id === id)!
+      return `${c.status}: ${c.evidence.join(' | ')}`
+    }
+    assert.match(evidence(healthy.result, 'host.kernel-features'), /^pass: tun: /)
+    assert.match(evidence(healthy.result, 'firewall.encap-port'), /^pass: INPUT accepts UDP 7890 \(udp relay\) from 2 peers$/)
+    assert.match(evidence(healthy.result, 'dataplane.device'), new RegExp(`^pass: flannel0: type tun, mtu 1472, up true, address ${numberToIp4(parseCidr(h1.subnet!)!.ip)}/32, relay ${h1.publicIp}:${PORT}$`))
+    assert.match(evidence(healthy.result, 'dataplane.peers'), /^pass: 2 peers, 2 entries in place \| the relay's peer table lives in the agent's memory/)
+    assert.match(evidence(healthy.result, 'probes.overlay'), /^pass: /)
+    // the agent held (SIGSTOP) so that its 5 s pass does not put the MTU back under diagnose
+    process.kill(h1.pid!, 'SIGSTOP')
+    try {
+      await runInNetns(h1.netns, 'ip', ['link', 'set', 'flannel0', 'mtu', '1400'])
+      const broken = await diagnose('h1')
+      assert.equal(broken.exitCode, 1)
+      const device = broken.result.checks.find((c) => c.id === 'dataplane.device')!
+      assert.equal(device.status, 'fail')
+      assert.equal(device.evidence[0], 'flannel0: mtu is 1400, should be 1472')
+      assert.equal(device.fix, 'ip link set flannel0 mtu 1472')
+      await runInNetns(h1.netns, 'ip', ['link', 'set', 'flannel0', 'mtu', '1472'])
+      // the route removed: dataplane.peers names it, --fix puts it back
+      await runInNetns(h1.netns, 'ip', ['route', 'del', NETWORK, 'dev', 'flannel0'])
+      const fixed = await diagnose('h1', ['--fix'])
+      assert.deepEqual(fixed.result.fixes?.map((f) => [f.check, f.commands, f.applied]), [['dataplane.peers', [`ip route replace ${NETWORK} dev flannel0 proto 151`], true]])
+      assert.deepEqual((await readRoutes(h1.netns)).filter((r) => r.dev === 'flannel0').map((r) => r.dst), [NETWORK])
+    } finally {
+      await runInNetns(h1.netns, 'ip', ['link', 'set', 'flannel0', 'mtu', '1472'])
+      process.kill(h1.pid!, 'SIGCONT')
+    }
+  })
+
   it('subnet.env has FLANNEL_MTU=1472 (1500 - 28), and docker-opts gives --mtu=1472', async () => {
     for (const h of state(name).hosts) {
       const subnet = parseCidr(h.subnet!)!
@@ -228,7 +271,7 @@ describe('e2e udp: 3 flanctl hosts, the seeds\' udp config with Port 7890', () =
     await allPairsPing(s, ['h1', 'h2', 'h3'])
   })
 
-  it('an agent restarted keeps its subnet; flannel0 goes away while it is stopped and comes back', async () => {
+  it('an agent restarted keeps its subnet; flannel0 goes away while it is stopped (diagnose finds it missing, and makes none) and comes back', async () => {
     const s = state(name)
     const h2 = host(s, 'h2')
     const before = await leaseOf(s, 'h2')
@@ -239,6 +282,11 @@ describe('e2e udp: 3 flanctl hosts, the seeds\' udp config with Port 7890', () =
     assert.equal(await flannel0(h2.netns), undefined, 'the TUN device goes away with the agent')
     assert.ok(!(await udpSockets(h2.netns)).some((a) => a.endsWith(`:${PORT}`)), 'the port is free')
     assert.equal((await leaseOf(s, 'h2')).key, before.key, 'the lease stays')
+    // diagnose reads, never starts a relay: flannel0 missing is its finding, and stays missing
+    const stopped = await diagnose('h2', ['--no-probe'])
+    assert.deepEqual(stopped.result.checks.find((c) => c.id === 'dataplane.device')!.evidence, ['flannel0 does not exist'])
+    assert.equal(await flannel0(h2.netns), undefined, 'diagnose made no flannel0')
+    assert.ok(!(await udpSockets(h2.netns)).some((a) => a.endsWith(`:${PORT}`)), 'diagnose bound nothing')
     startLabAgent(name, 'h2')
     await waitFor('h2 rewrites subnet.env after the restart', async () => (await fileIdentity(h2.subnetFile)) !== identity, 30_000)
     assert.equal((await leaseOf(state(name), 'h2')).key, before.key, 'same subnet')

@@ -39,6 +39,8 @@ export function fakePlatform(options: {existing?: VxlanDeviceState; dataplane?: 
       hostGwDataplane: () => dataplane,
       startUdpRelay: () => relays.start(),
       udpDataplane: () => dataplane,
+      readTunDevice: async () => undefined,
+      udpListeners: async () => [],
     },
   }
 }

@@ -52,6 +52,8 @@ export function udpDataplane(ip: Dataplane, relay: RelayAccess): Dataplane {
   return {
     kinds: entryKinds([...ip.kinds.values(), relayPeerKind]),
     observe: async () => [...(await ip.observe()), ...relayEntries()],
+    // diagnose's fixes: the ip lines; the relay's table has no command a person could type
+    commands: (op) => (isRelayOp(op) ? [] : (ip.commands?.(op) ?? [])),
     apply: async (ops) => {
       const results = await Promise.allSettled([ip.apply(ops.filter((op) => !isRelayOp(op))), applyToRelay(ops.filter(isRelayOp))])
       for (const result of results) if (result.status === 'rejected') throw result.reason

@@ -4,6 +4,7 @@
 import {FieldError, uintField} from '../../core/go-json.js'
 import type {BackendModule} from '../backend-module.js'
 import {DEFAULT_UDP_PORT, UDP_OVERHEAD} from './constants.js'
+import {udpDiagnosis} from './diagnosis.js'
 import {startUdp} from './start.js'
 
 export const udpBackend: BackendModule = {
@@ -19,5 +20,6 @@ export const udpBackend: BackendModule = {
   configWarnings: () => [],
   // udp writes no BackendType at all
   leaseAttrs: (publicIp) => ({publicIp, publicIpv6: null}),
+  diagnosis: udpDiagnosis,
   start: startUdp,
 }

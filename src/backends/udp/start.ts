@@ -5,7 +5,7 @@
 import {FlanctlError} from '../../core/errors.js'
 import {formatIp4} from '../../core/ip4.js'
 import type {AgentBackend, BackendStartInput} from '../backend-module.js'
-import {DEFAULT_UDP_PORT, TUN_DEVICE, UDP_OVERHEAD} from './constants.js'
+import {TUN_DEVICE, UDP_OVERHEAD, udpPort} from './constants.js'
 import {udpDesired, udpDeviceEntry} from './desired.js'
 import {createRelayKeeper} from './relay-keeper.js'
 import type {Lease} from '../../core/types.js'
@@ -14,7 +14,7 @@ export async function startUdp(input: BackendStartInput): Promise<AgentBackend> 
   const {config, external, platform} = input
   const network = config.network
   if (network === undefined) throw new FlanctlError('E_INVALID_CONFIG', 'the network config has no IPv4 Network')
-  const port = config.backend.port > 0 ? config.backend.port : DEFAULT_UDP_PORT
+  const port = udpPort(config.backend.port)
   const mtu = external.mtu - UDP_OVERHEAD
   const keeper = createRelayKeeper(platform.startUdpRelay, {bindIp: external.ifaceAddr, port})
   try {

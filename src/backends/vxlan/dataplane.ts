@@ -25,6 +25,7 @@ export function vxlanIproute2Dataplane(options: {device: string; externalInterfa
   return {
     kinds: inner.kinds,
     observe: async () => ownedFdb(await inner.observe(), installed),
+    commands: inner.commands,
     async apply(ops) {
       // marked before: an entry a failed batch may have made is still ours to fix or remove
       for (const op of ops) if (op.entry.kind === 'fdb' && op.verb === 'replace') installed.add((op.entry as FdbEntry).lladdr)

@@ -48,7 +48,9 @@ export const dataplaneJudges: Judges = {
       }
     }
     for (const w of dp.value.desiredWarnings) evidence.push(`skipped lease: ${w}`)
-    if (bad === 0) return verdict.pass([`${peers.length} peers, ${peers.reduce((n, p) => n + p.entries.length, 0)} entries in place`], `every peer has its kernel entries (${peers.length} peers)`)
+    const note = dp.value.peersNote === undefined ? [] : [dp.value.peersNote]
+    if (bad === 0) return verdict.pass([`${peers.length} peers, ${peers.reduce((n, p) => n + p.entries.length, 0)} entries in place`, ...note], `every peer has its kernel entries (${peers.length} peers)`)
+    evidence.push(...note)
     return verdict.fail(evidence, commands.join('\n'), `${bad} of ${peers.length} peers miss kernel entries`, 'peer-entries')
   },
   'dataplane.stray': (s) => {

@@ -169,6 +169,8 @@ export interface DataplanePart {
   stray: Array<{entry: string; command: string}>
   /** leases the backend had to skip */
   desiredWarnings: string[]
+  /** what the peers' check cannot see (udp: the relay's table is in the agent's memory) */
+  peersNote?: string
   /** the backend needs its peers on our L2 segment (host-gw) */
   needsL2: boolean
   /** underlay MTU the backend assumed, its overhead, the MTU it gives the overlay */

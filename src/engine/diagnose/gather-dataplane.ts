@@ -1,5 +1,5 @@
 // Layer 6 gathered with the agent's own parts: the backend started read-only (start() only reads
-// the kernel; activate() is never called), its desired state from the leases, its dataplane's
+// the kernel, or the diagnosis's inspect(); activate() is never called), its desired state from the leases, its dataplane's
 // observe(), and plan() between them: what is missing or wrong per peer, with the commands
 // apply() would run, and the owned entries no lease explains.
 import type {AgentBackend} from '../../backends/backend-module.js'
@@ -42,7 +42,9 @@ export async function gatherDataplane(input: {
 }): Promise<DataplaneGathered> {
   const {config, external, ownLease, platform} = input
   const module = findBackend(config.backend.type)
-  const backend = await startBackend(config, external, {platform, random: Math.random})
+  const backend = module?.diagnosis?.inspect !== undefined
+    ? await module.diagnosis.inspect({config, external, platform, random: Math.random})
+    : await startBackend(config, external, {platform, random: Math.random})
   const {kinds} = backend.dataplane
   const allPeers = peersOf(input.leases, {ownKey: ownLease.key, backendType: backend.type})
   const desired = backend.desired(ownLease, allPeers)
@@ -59,7 +61,8 @@ export async function gatherDataplane(input: {
       const id = entryId(kinds, entry)
       const op = opById.get(id)
       if (op === undefined || op.verb !== 'replace') return {want: formatEntry(kinds, entry), state: 'ok'}
-      missing.push(op)
+      // an entry every peer needs (udp's one route) is fixed once
+      if (!missing.includes(op)) missing.push(op)
       const have = observedById.get(id)
       return {want: formatEntry(kinds, entry), state: have === undefined ? 'missing' : 'wrong', have: have === undefined ? undefined : formatEntry(kinds, have), command: commands(op)}
     })
@@ -78,7 +81,7 @@ export async function gatherDataplane(input: {
   let device: DataplanePart['device']
   if (diagnosis?.device !== undefined && config.network !== undefined) {
     const expected = diagnosis.device.expected({config, external, ownLease, mtu: backend.mtu})
-    const actual = await diagnosis.device.read(expected.name, platform, {network: config.network, ownSubnet: ownLease.subnet})
+    const actual = await diagnosis.device.read(expected.name, platform, {network: config.network, ownSubnet: ownLease.subnet, expected: expected.facts})
     device = {name: expected.name, expected: expected.facts, actual, fieldFixes: expected.fieldFixes}
   }
   const bridges = input.interfaces
@@ -91,6 +94,7 @@ export async function gatherDataplane(input: {
     peers,
     stray,
     desiredWarnings: desired.warnings,
+    peersNote: diagnosis?.peersNote,
     needsL2: diagnosis?.needsL2 ?? false,
     underlayMtu: backend.mtu + overhead,
     overhead,

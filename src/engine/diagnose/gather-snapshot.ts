@@ -85,7 +85,7 @@ export async function gatherSnapshot(input: DiagnoseInput, now: () => number): P
     const fix: FixContext = {missing: [], network: cfg?.network, ownSubnet: own?.subnet}
     let dataplane: Gathered<DataplanePart> | undefined
     if (cfg !== undefined && external !== undefined && own !== undefined && list?.ok) {
-      // only a module with a diagnosis promises that start() merely reads (udp's opens flannel0 and binds its port)
+      // only a module with a diagnosis promises that start() merely reads, or inspects instead (udp)
       if (module?.start === undefined || module.diagnosis === undefined) dataplane = {ok: false, reason: `backend ${cfg.backend.type}: diagnose cannot inspect its kernel state yet (the module has no diagnosis)`}
       else {
         const gathered = await settle(gatherDataplane({config: cfg, external, interfaces, leases: list.value.leases, ownLease: own, platform: iproute2Platform(), peer: input.peer}))
