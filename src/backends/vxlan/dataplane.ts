@@ -32,6 +32,5 @@ export function vxlanIproute2Dataplane(options: {device: string; externalInterfa
       await inner.apply(ops)
       for (const op of ops) if (op.entry.kind === 'fdb' && op.verb === 'delete') installed.delete((op.entry as FdbEntry).lladdr)
     },
-    commands: inner.commands,
   }
 }
