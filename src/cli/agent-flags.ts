@@ -3,7 +3,8 @@
 import {DEFAULT_RENEW_MARGIN_MINUTES} from '../engine/lease-keeper.js'
 import {LOG_FORMATS} from '../adapters/log/logger.js'
 import {DEFAULT_SUBNET_FILE} from '../core/subnet-env.js'
-import type {FlagTable} from './flag-spec.js'
+import type {AgentOptions} from '../engine/agent-deps.js'
+import type {FlagTable, FlagValues} from './flag-spec.js'
 
 const group = 'AGENT'
 
@@ -29,4 +30,18 @@ export const agentFlags = {
 export function flagList(value: string | string[] | undefined, splitCommas = false): string[] {
   const values = value === undefined ? [] : Array.isArray(value) ? value : [value]
   return (splitCommas ? values.flatMap((v) => v.split(',')) : values).map((v) => v.trim()).filter((v) => v !== '')
+}
+
+/** The agent's options from its flags: what `up` runs with and what `diagnose` judges by. */
+export function agentOptionsFromFlags(flags: Omit<FlagValues<typeof agentFlags>, 'log-format'>): AgentOptions {
+  return {
+    subnetFile: flags['subnet-file'],
+    ifaces: flagList(flags.iface, true),
+    ifaceRegexes: flagList(flags['iface-regex']),
+    publicIp: flags['public-ip'],
+    ipMasq: flags['ip-masq'] ?? false,
+    renewMarginMinutes: flags['subnet-lease-renew-margin'],
+    iptablesResyncSeconds: flags['iptables-resync'],
+    iptablesForwardRules: flags['iptables-forward-rules'],
+  }
 }

@@ -2,7 +2,7 @@
 // --ip-masq, --healthz-*, ... each with its FLANNELD_* variable), so it sees what `flanctl up`
 // with the same flags sees, and its own.
 import type {DiagnoseInput} from '../engine/diagnose/diagnose-input.js'
-import {agentFlags, flagList} from './agent-flags.js'
+import {agentFlags, agentOptionsFromFlags} from './agent-flags.js'
 import {etcdFlags} from './etcd-flags.js'
 import type {FlagTable, FlagValues} from './flag-spec.js'
 import {storeOptionsFromFlags} from './store-from-flags.js'
@@ -28,16 +28,7 @@ export type DiagnoseFlagValues = FlagValues<typeof diagnoseFlags>
 export async function diagnoseInput(flags: DiagnoseFlagValues, argv: readonly string[]): Promise<DiagnoseInput> {
   if (flags['dry-run'] && !flags.fix) throw new FlanctlError('E_USAGE', '--dry-run only goes with --fix', {hint: 'flanctl diagnose --fix --dry-run'})
   return {
-    agent: {
-      subnetFile: flags['subnet-file'],
-      ifaces: flagList(flags.iface, true),
-      ifaceRegexes: flagList(flags['iface-regex']),
-      publicIp: flags['public-ip'],
-      ipMasq: flags['ip-masq'] ?? false,
-      renewMarginMinutes: flags['subnet-lease-renew-margin'],
-      iptablesResyncSeconds: flags['iptables-resync'],
-      iptablesForwardRules: flags['iptables-forward-rules'],
-    },
+    agent: agentOptionsFromFlags(flags),
     healthzIp: flags['healthz-ip'],
     healthzPort: flags['healthz-port'],
     store: await storeOptionsFromFlags(flags, argv),

@@ -2,7 +2,7 @@
 // report how it ended.
 import {createLogger, jsonLine, type LogFormat} from '../adapters/log/logger.js'
 import type {AgentResult} from '../engine/agent.js'
-import {agentFlags, flagList} from './agent-flags.js'
+import {agentFlags, agentOptionsFromFlags} from './agent-flags.js'
 import {etcdFlags} from './etcd-flags.js'
 import type {FlagValues} from './flag-spec.js'
 import {errorText} from './output.js'
@@ -23,18 +23,7 @@ export async function runUp(flags: UpFlagValues, argv: readonly string[]): Promi
   // down at start is waited for, as flanneld does: the agent retries its first read.
   const [store, {runAgentProcess}] = await Promise.all([storeFromFlags(flags, argv, {proveConnection: false}), import('../engine/agent-process.js')])
   return runAgentProcess(
-    {
-      subnetFile: flags['subnet-file'],
-      ifaces: flagList(flags.iface, true),
-      ifaceRegexes: flagList(flags['iface-regex']),
-      publicIp: flags['public-ip'],
-      ipMasq: flags['ip-masq'] ?? false,
-      renewMarginMinutes: flags['subnet-lease-renew-margin'],
-      iptablesResyncSeconds: flags['iptables-resync'],
-      iptablesForwardRules: flags['iptables-forward-rules'],
-      healthzIp: flags['healthz-ip'],
-      healthzPort: flags['healthz-port'],
-    },
+    {...agentOptionsFromFlags(flags), healthzIp: flags['healthz-ip'], healthzPort: flags['healthz-port']},
     {store, log, signal},
   )
 }
