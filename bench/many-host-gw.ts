@@ -2,7 +2,8 @@
 // are in the kernel (`ip monitor route` sees the last one). This is the agent's whole start:
 // node, etcd, listing and decoding the leases, one pass, one batch. Reference, interleaved: a
 // bare `node -e 0` plus one `ip -batch` of the very same routes into a fresh namespace, timed
-// the same way (spawn to the last route seen by a monitor).
+// the same way (spawn to the last route seen by a monitor). The samples are the starts after the
+// first one after a build (bench/lib/code-cache.ts).
 import {spawn, type ChildProcess} from 'node:child_process'
 import {rmSync} from 'node:fs'
 import {addNetns} from '../src/adapters/netns/namespaces.js'
@@ -12,6 +13,7 @@ import {formatCidr, labPrefix, leaseValue, loadState, numberToIp4, parseCidr, pe
 import {ipBatch} from '../src/lab/netns-batch.js'
 import {stopLabAgent} from '../test/helpers/lab-ops.js'
 import {EtcdDriver} from './lib/etcd-driver-client.js'
+import {CACHE_WRITING_MS, hasAgentCodeCache} from './lib/code-cache.js'
 import {benchLabName, withLab} from './lib/lab-session.js'
 import {RouteMonitor} from './lib/route-monitor.js'
 import {median, nsToMs, round} from './lib/stats.js'
@@ -29,6 +31,8 @@ export interface ManyHostGwResult {
   referenceMedianMs: number
   /** each sample's agent time over the reference measured right after it */
   pairRatios: number[]
+  /** the first start after a build, which compiles without a code cache and writes it (bench/lib/code-cache.ts); undefined when the cache was there */
+  firstStartMs?: number
   /** the median of the pairs' ratios (the target is <= 2.5), and their spread */
   ratio: number
   ratioMin: number
@@ -49,7 +53,7 @@ function hostGwLeases(count: number, prefix: string, underlay: string): PeerLeas
  * Spawn to the moment the last of `routes` is added in `netns`, as an `ip monitor` there sees it.
  * Both sides are timed this way, so the monitor's own cost (5,000 lines to read) is on both.
  */
-async function timeUntilRoutes(netns: string, start: () => ChildProcess, routes: ReadonlySet<string>, timeoutMs: number): Promise<number> {
+async function timeUntilRoutes(netns: string, start: () => ChildProcess, routes: ReadonlySet<string>, timeoutMs: number, lingerMs = 0): Promise<number> {
   const monitor = new RouteMonitor(netns)
   const wanted = new Set(routes)
   try {
@@ -66,7 +70,9 @@ async function timeUntilRoutes(netns: string, start: () => ChildProcess, routes:
     const child = start()
     const exited = new Promise((resolve) => child.once('exit', resolve))
     try {
-      return nsToMs((await allSeen) - began)
+      const ms = nsToMs((await allSeen) - began)
+      if (lingerMs > 0) await new Promise((resolve) => setTimeout(resolve, lingerMs))
+      return ms
     } finally {
       child.kill('SIGTERM')
       await exited
@@ -108,12 +114,17 @@ export async function manyHostGwBench(options: {leases?: number; samples?: numbe
     const argv = agentArgv(state, host, flanctlEntry())
     const agentMs: number[] = []
     const referenceMs: number[] = []
-    for (let i = 0; i < samples; i++) {
+    const agentStart = async (lingerMs = 0): Promise<number> => {
       // a clean start: no routes from the last run, no subnet.env (the lease is reused)
       await runCommand('ip', ['-n', host.netns, '-force', '-batch', '-'], {input: `${removal.join('\n')}\n`}).catch(() => undefined)
       rmSync(host.subnetFile, {force: true})
       const wanted = new Set(leases.map((l) => formatCidr(l.subnet)))
-      agentMs.push(await timeUntilRoutes(host.netns, () => spawn(argv[0]!, argv.slice(1), {stdio: 'ignore'}), wanted, 120_000))
+      return timeUntilRoutes(host.netns, () => spawn(argv[0]!, argv.slice(1), {stdio: 'ignore'}), wanted, 120_000, lingerMs)
+    }
+    const firstStartMs = hasAgentCodeCache() ? undefined : await agentStart(CACHE_WRITING_MS)
+    for (let i = 0; i < samples; i++) {
+      const wanted = new Set(leases.map((l) => formatCidr(l.subnet)))
+      agentMs.push(await agentStart())
       const nodeMs = await timeNode(refNetns)
       referenceMs.push(nodeMs + (await timeUntilRoutes(refNetns, () => spawnIpBatch(refNetns, routes), wanted, 120_000)))
       await runCommand('ip', ['-n', refNetns, '-force', '-batch', '-'], {input: `${removal.join('\n')}\n`}).catch(() => undefined)
@@ -124,6 +135,7 @@ export async function manyHostGwBench(options: {leases?: number; samples?: numbe
       samples,
       agentMs: agentMs.map((v) => round(v, 1)),
       referenceMs: referenceMs.map((v) => round(v, 1)),
+      firstStartMs: firstStartMs === undefined ? undefined : round(firstStartMs, 1),
       agentMedianMs: round(median(agentMs), 1),
       referenceMedianMs: round(median(referenceMs), 1),
       pairRatios: pairRatios.map((v) => round(v, 2)),

@@ -15,9 +15,13 @@
 // @oclif/* stay packages (oclif finds its plugins and files from its own location); so does
 // @grpc/proto-loader for grpc-js, which requires it only for server features (channelz, orca).
 // CommonJS code in the chunks gets `require`, `__filename` and `__dirname` from the banner. No
-// V8 code cache: node 20 has none for ES modules, and the split, minified chunks meet the start-up
-// targets without it (bench/startup.js).
+// V8 code cache for these: node 20 has none for ES modules, and the split, minified chunks meet
+// the start-up targets without it (bench/startup.js).
+//   dist/chunks/agent.cjs            `up` (src/cli/up-entry.ts and all it loads) as one CommonJS
+//                                    file, which the start path compiles with a V8 code cache
+//                                    (src/cli/agent-bundle.ts); its first line is its SHA-256
 import {build} from 'esbuild'
+import {createHash} from 'node:crypto'
 import {readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -68,9 +72,25 @@ const flanctlModules = {
   },
 }
 
+/** What both builds share. */
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  plugins: [flanctlModules],
+  // no keepNames: identifiers are not minified, and its __name() call at every function
+  // definition (inner functions: at every call) cost a tenth of the agent's start
+  legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  metafile: true,
+  logLevel: 'warning',
+}
+
 rmSync(join(root, 'dist'), {recursive: true, force: true})
 const result = await build({
-  absWorkingDir: root,
+  ...common,
   entryPoints: [
     {in: join(src, 'cli', 'main.ts'), out: 'main'},
     {in: join(src, 'cli', 'command-not-found-hook.ts'), out: 'hooks/command-not-found'},
@@ -80,19 +100,10 @@ const result = await build({
   ],
   outdir: join(root, 'dist'),
   chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
   // koffi: a native addon that finds its prebuilt binary from its own location
   external: ['@oclif/*', 'koffi'],
-  plugins: [flanctlModules],
-  // etcd-errors.ts tells etcd3's errors apart by class name
-  keepNames: true,
-  legalComments: 'none',
-  minifyWhitespace: true,
-  minifySyntax: true,
   banner: {
     js: [
       "import {createRequire as flanctlCreateRequire} from 'node:module'",
@@ -103,11 +114,27 @@ const result = await build({
       'const __dirname = flanctlDirname(__filename)',
     ].join('; '),
   },
-  metafile: true,
-  logLevel: 'warning',
 })
-// which modules went into which file, and what each file imports: test/commands/start-path.test.ts reads it
-writeFileSync(join(root, 'dist', 'metafile.json'), JSON.stringify(result.metafile))
-const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'))
+
+// The agent's bundle: CommonJS, so that agent-bundle.ts can compile it with a code cache. Its
+// wrapper passes the bundle's own URL for import.meta.url (the udp relay finds its worker by it).
+const agent = await build({
+  ...common,
+  entryPoints: [{in: join(src, 'cli', 'up-entry.ts'), out: 'chunks/agent'}],
+  outdir: join(root, 'dist'),
+  outExtension: {'.js': '.cjs'},
+  format: 'cjs',
+  external: ['@oclif/*', 'koffi'],
+  define: {'import.meta.url': '__flanctlBundleUrl'},
+  write: false,
+})
+const [agentFile] = agent.outputFiles.filter((f) => f.path.endsWith('.cjs'))
+const agentId = createHash('sha256').update(agentFile.text).digest('hex')
+writeFileSync(agentFile.path, `// flanctl agent bundle ${agentId}\n${agentFile.text}`)
+
+// which modules went into which file, and what each file imports: test/commands/cli-start.test.ts reads it
+const metafile = {inputs: {...result.metafile.inputs, ...agent.metafile.inputs}, outputs: {...result.metafile.outputs, ...agent.metafile.outputs}}
+writeFileSync(join(root, 'dist', 'metafile.json'), JSON.stringify(metafile))
+const outputs = Object.entries(metafile.outputs).filter(([file]) => /\.c?js$/.test(file))
 const kb = (bytes) => Math.round(bytes / 1024)
 console.log(`dist/: ${commands.length} commands, ${outputs.length} files, ${kb(outputs.reduce((sum, [, o]) => sum + o.bytes, 0))} KB`)

@@ -3,10 +3,10 @@
 // what it alone does: help (--help, -h, a topic alone; `help X` is `X --help`), shell completion
 // (`autocomplete`, @oclif/plugin-autocomplete), and, with FLANCTL_NO_FAST_PATH=1, every command
 // through its oclif Command class (to check the two ways agree). --version prints oclif's line.
+// `up` runs from the agent's own bundle (agent-bundle.ts), its flags parsed there.
 import {readFileSync} from 'node:fs'
 import {COMMANDS} from 'flanctl:commands'
 import type {CliInfo} from './command-definition.js'
-import {runCommand} from './run-command.js'
 import {userAgent} from './user-agent.js'
 
 const HELP_FLAGS = new Set(['--help', '-h'])
@@ -28,7 +28,12 @@ export async function main(argv: readonly string[], bin: string): Promise<void> 
     const {reportUnknownCommand} = await import('./unknown-command.js')
     return reportUnknownCommand(argv, [...Object.keys(COMMANDS), 'help', 'autocomplete'])
   }
-  const {default: definition} = await COMMANDS[id.id]()
+  if (id.id === 'up') {
+    // the agent, from its own bundle with a code cache (agent-bundle.ts)
+    const {loadAgentBundle} = await import('./agent-bundle.js')
+    return loadAgentBundle().runUpCommand(argv.slice(id.words), cli)
+  }
+  const [{default: definition}, {runCommand}] = await Promise.all([COMMANDS[id.id](), import('./run-command.js')])
   await runCommand(definition, argv.slice(id.words), cli)
 }
 

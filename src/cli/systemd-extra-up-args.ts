@@ -5,11 +5,7 @@
 import {FlanctlError} from '../core/errors.js'
 import {goFlagArgv} from './go-flag-argv.js'
 import {parseArgv} from './parse-argv.js'
-import {agentFlags} from './agent-flags.js'
-import {etcdFlags} from './etcd-flags.js'
-
-// up's table (up-action.ts's upFlags), built here so that `systemd` does not load up's body
-const upFlags = {...etcdFlags, ...agentFlags}
+import {upFlags} from './up-flags.js'
 
 /** The extra `up` arguments as they go into the unit; throws E_USAGE naming what is wrong. */
 export function extraUpArgs(systemdUpArgs: readonly string[], extra: readonly string[]): string[] {

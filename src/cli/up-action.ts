@@ -2,21 +2,21 @@
 // report how it ended.
 import {createLogger, jsonLine, type LogFormat} from '../adapters/log/logger.js'
 import type {AgentResult} from '../engine/agent.js'
-import {agentFlags, agentOptionsFromFlags} from './agent-flags.js'
-import {etcdFlags} from './etcd-flags.js'
-import type {FlagValues} from './flag-spec.js'
+import {agentOptionsFromFlags} from './agent-flags.js'
 import {errorText} from './output.js'
 import type {Painter} from './painter.js'
 import {abortOnStopSignals} from './stop-signals.js'
 import {storeFromFlags} from './store-from-flags.js'
 import {toFlanctlError} from './to-flanctl-error.js'
+import type {UpFlagValues} from './up-flags.js'
 
-export const upFlags = {...etcdFlags, ...agentFlags}
-
-export type UpFlagValues = FlagValues<typeof upFlags>
+export interface UpHooks {
+  /** called once, when the routes' first pass is done: the start is over */
+  onStarted?: () => void
+}
 
 /** Runs the agent until SIGINT/SIGTERM (resolves) or a failure (throws). `argv` tells flags from FLANNELD_* variables in errors. */
-export async function runUp(flags: UpFlagValues, argv: readonly string[]): Promise<AgentResult> {
+export async function runUp(flags: UpFlagValues, argv: readonly string[], hooks: UpHooks = {}): Promise<AgentResult> {
   const log = createLogger({format: flags['log-format'] as LogFormat})
   const signal = abortOnStopSignals((name) => log.info('signal received', {signal: name}))
   // both loads are slow (etcd3 and grpc; the agent's modules): side by side. An etcd that is
@@ -24,7 +24,7 @@ export async function runUp(flags: UpFlagValues, argv: readonly string[]): Promi
   const [store, {runAgentProcess}] = await Promise.all([storeFromFlags(flags, argv, {proveConnection: false}), import('../engine/agent-process.js')])
   return runAgentProcess(
     {...agentOptionsFromFlags(flags), healthzIp: flags['healthz-ip'], healthzPort: flags['healthz-port']},
-    {store, log, signal},
+    {store, log, signal, onStarted: hooks.onStarted},
   )
 }
 

@@ -1,5 +1,6 @@
 import {defineCommand} from '../cli/command-definition.js'
-import {reportUpFailure, runUp, upFlags} from '../cli/up-action.js'
+import {reportUpFailure, runUp} from '../cli/up-action.js'
+import {upFlags} from '../cli/up-flags.js'
 import type {LogFormat} from '../adapters/log/logger.js'
 
 export default defineCommand({

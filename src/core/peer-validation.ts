@@ -4,7 +4,7 @@
 // host's own addresses under another key). Such a lease is not a peer: it is warned about once
 // (the lease book de-duplicates) and programs nothing; its subnet still counts as taken when a
 // subnet is chosen (subnet-choice reads every lease). The backend checks its own BackendData.
-import {formatIp4, formatIp4Net, ip4NetContainsNet, parseIp4} from './ip4.js'
+import {formatIp4, formatIp4Net, ip4Mask, ip4NetContainsNet, parseIp4} from './ip4.js'
 import type {Ip4Net, Lease} from './types.js'
 
 export interface LeaseShape {
@@ -18,18 +18,21 @@ const LOOPBACK: Ip4Net = {ip: 0x7f000000, prefixLen: 8}
 const MULTICAST: Ip4Net = {ip: 0xe0000000, prefixLen: 4}
 const BROADCAST = 0xffffffff
 
+// checked for every lease at start: no objects made for a good one
+const inNet = (net: Ip4Net, ip: number): boolean => ((ip & ip4Mask(net.prefixLen)) >>> 0) === net.ip
+
 /** Why an IPv4 address cannot be a peer's PublicIP; undefined when it can. */
 export function publicIpProblem(ip: number): string | undefined {
   if (ip === 0) return 'is the unspecified address'
   if (ip === BROADCAST) return 'is the broadcast address'
-  if (ip4NetContainsNet(LOOPBACK, {ip, prefixLen: 32})) return 'is a loopback address'
-  if (ip4NetContainsNet(MULTICAST, {ip, prefixLen: 32})) return 'is a multicast address'
+  if (inNet(LOOPBACK, ip)) return 'is a loopback address'
+  if (inNet(MULTICAST, ip)) return 'is a multicast address'
   return undefined
 }
 
 /** Why a lease (not ours) must not be programmed, naming its key; undefined when it may. */
 export function leaseProblem(lease: Lease, shape: LeaseShape): string | undefined {
-  const where = `lease ${lease.key}`
+  const where = `lease ${lease.key}` // a rope: joined only when a problem is told
   const {subnet} = lease
   if (subnet.prefixLen !== shape.subnetLen || !ip4NetContainsNet(shape.network, subnet)) {
     return `${where}: subnet ${formatIp4Net(subnet)} is not a /${shape.subnetLen} inside the Network ${formatIp4Net(shape.network)}`

@@ -52,6 +52,8 @@ export interface LeaseStore {
   listLeases(options?: {withTtl?: boolean}): Promise<LeaseList>
   /** one transaction: put with a new etcd lease of ttlSeconds if the key does not exist */
   createLease(subnet: Ip4Net, attrs: LeaseAttrs, ttlSeconds: number): Promise<{created: true; lease: Lease} | {created: false}>
+  /** optional, a hint: a lease of ttlSeconds will be created or renewed soon (the etcd lease may be granted now) */
+  prepareLeaseGrant?(ttlSeconds: number): void
   /** put the value again with a fresh etcd lease; a reservation stays a reservation */
   renewLease(lease: Lease, attrs: LeaseAttrs, ttlSeconds: number): Promise<Lease>
   /** a key with no etcd lease: never expires */

@@ -56,6 +56,8 @@ export interface AgentDeps {
   setDegraded?(reasons: readonly DegradedReason[]): void
   /** the agent's own report for GET /status (agent-report.ts) */
   setStatus?(status: () => AgentStatus): void
+  /** called once, when the routes' first pass is done: the start is over (the agent's bundle keeps its code cache then) */
+  onStarted?(): void
 }
 
 export interface AgentResult {

@@ -21,10 +21,12 @@ export interface AgentProcessDeps {
   store: LeaseStore
   log: Logger
   signal: AbortSignal
+  /** called once, when the routes' first pass is done */
+  onStarted?: () => void
 }
 
 export async function runAgentProcess(options: AgentProcessOptions, deps: AgentProcessDeps): Promise<AgentResult> {
-  const {log, store, signal} = deps
+  const {log, store, signal, onStarted} = deps
   let health: HealthServer | undefined
   if (options.healthzPort > 0) {
     health = await startHealthServer(options.healthzIp, options.healthzPort)
@@ -36,6 +38,10 @@ export async function runAgentProcess(options: AgentProcessOptions, deps: AgentP
   // later, from the bigger heap of a listed lease set, holds the start up longer
   const randomFully = options.ipMasq ? iptables.iptablesSupportsRandomFully() : undefined
   randomFully?.catch(() => {}) // the rules loop reads the failure when it asks
+  // the same for the tables: the rules' first pass checks against them (it would otherwise
+  // save them when it starts, with the lease, and subnet.env waits for that pass)
+  let firstSave = options.ipMasq || options.iptablesForwardRules ? iptables.saveTables([]) : undefined
+  firstSave?.catch(() => {})
   try {
     return await runAgent(options, {
       clock: systemClock,
@@ -47,13 +53,18 @@ export async function runAgentProcess(options: AgentProcessOptions, deps: AgentP
       listInterfaces: () => ip.listInterfaces(),
       defaultRouteInterface: () => ip.defaultRouteInterface(),
       supportsRandomFully: () => randomFully ?? iptables.iptablesSupportsRandomFully(),
-      ensureRules: async (rules) => (await iptables.ensureRules(rules)).problems,
+      ensureRules: async (rules) => {
+        const saved = firstSave
+        firstSave = undefined
+        return (await iptables.ensureRules(rules, {saved})).problems
+      },
       readFile: readTextFile,
       writeFileAtomic: (path, text) => writeFileAtomic(path, text, 0o644),
       notifyReady: (status) => notifyReady(status),
       setReady: (ready) => health?.setReady(ready),
       setDegraded: (reasons) => health?.setDegraded(reasons),
       setStatus: (status) => health?.setStatus(status),
+      onStarted,
     })
   } finally {
     await health?.close()

@@ -9,6 +9,7 @@
 import {FlanctlError} from '../core/errors.js'
 import {formatIp4, formatIp4Net} from '../core/ip4.js'
 import type {LeaseStore} from '../core/ports.js'
+import {LEASE_TTL_SECONDS} from '../core/types.js'
 import type {AgentDeps, AgentOptions, AgentResult} from './agent-deps.js'
 import {listLeasesEarly} from './early-lease-list.js'
 import {joinNetwork, runnableNetwork, startBackend, waitForConfig} from './join-network.js'
@@ -40,6 +41,8 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
     hostP.catch((error: unknown) => stop.abort(error)) // a bad --iface ends the config retries too
     const configP = waitForConfig(ctx, store)
     const earlyList = listLeasesEarly(store, deps.clock)
+    // the grant is a write etcd takes a while for: done beside the reads, not after them
+    store.prepareLeaseGrant?.(LEASE_TTL_SECONDS)
     configP.catch(() => {}) // when the host step failed first, nobody waits for this one
     const read = await Promise.race([configP, hostP.then(() => configP)])
     checkStop()

@@ -46,17 +46,16 @@ export function createLeaseBook(options: LeaseBookOptions): LeaseBook {
   let watchHealthy = true
   // key -> why it is not a peer, as last warned
   const ignoredKeys = new Map<string, string>()
-  // computed once per lease value, not at every pass
-  const problems = new WeakMap<Lease, string | null>()
+  // computed once per lease value (by key: the value it was computed for), not at every pass
+  const problems = new Map<string, {lease: Lease; problem: string | undefined}>()
 
   const problemOf = (lease: Lease): string | undefined => {
     if (options.shape === undefined) return undefined
-    let problem = problems.get(lease)
-    if (problem === undefined) {
-      problem = leaseProblem(lease, options.shape) ?? null
-      problems.set(lease, problem)
-    }
-    return problem ?? undefined
+    const known = problems.get(lease.key)
+    if (known?.lease === lease) return known.problem
+    const problem = leaseProblem(lease, options.shape)
+    problems.set(lease.key, {lease, problem})
+    return problem
   }
 
   const isPeer = (lease: Lease): boolean => isPeerOf(lease, {ownKey, backendType}) && problemOf(lease) === undefined
@@ -103,7 +102,9 @@ export function createLeaseBook(options: LeaseBookOptions): LeaseBook {
     const before = leases.get(key)
     leases.delete(key)
     ignoredKeys.delete(key)
-    if (before === undefined || !isPeer(before)) return false
+    const wasPeer = before !== undefined && isPeer(before)
+    problems.delete(key)
+    if (!wasPeer) return false
     log.info('peer removed', {...describe(before), key})
     return true
   }
@@ -135,6 +136,7 @@ export function createLeaseBook(options: LeaseBookOptions): LeaseBook {
     ownLease: () => leases.get(ownKey),
     load(list) {
       leases.clear()
+      problems.clear()
       for (const lease of list.leases) put(lease, true)
       for (const warning of list.warnings) log.warn('skipping malformed lease', {detail: warning})
       log.info('leases listed', {peers: book.peers().length, total: leases.size, revision: list.revision})

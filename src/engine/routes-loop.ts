@@ -5,13 +5,14 @@
 //     else is read or computed unless that found something to fix;
 //   - everything else (start, the slower full resync every 30 s, a relist, a retry after a
 //     failure): the caller's check (the underlay), device, then observe (only what flanctl
-//     owns), desired, plan, apply.
+//     owns), desired, plan, apply. The first pass takes the kernel as read while the agent got
+//     ready (the rules' first pass, subnet.env), and no underlay check: the start just read it.
 // Under sustained churn passes are spaced further apart (reconcile-loop.ts: busy), so that each
 // takes every change since the last: an `ip`/`bridge` run costs more than planning a change.
 // All ops of a pass go in one batch per tool.
 import type {Logger} from '../adapters/log/logger.js'
 import type {AgentBackend} from '../backends/backend-module.js'
-import type {KernelEntry, Op} from '../core/dataplane-state.js'
+import type {DataplaneState, KernelEntry, Op} from '../core/dataplane-state.js'
 import {countOps, plan} from '../core/plan.js'
 import {planChanges} from '../core/plan-changes.js'
 import type {Lease} from '../core/types.js'
@@ -39,8 +40,10 @@ export interface RoutesLoopInput {
   /** the light check; default 5 s */
   checkIntervalMs?: number
   minPassIntervalMs?: number
-  /** run by each full pass (not the 5 s check, not event passes): the underlay's MTU */
+  /** run by each full pass but the first (not the 5 s check, not event passes): the underlay's MTU */
   check?: () => Promise<void>
+  /** the kernel as read while the agent was getting ready: the first pass takes it instead of reading again */
+  firstObservation?: Promise<DataplaneState>
   /** the desired state's degraded reasons (a peer host-gw cannot reach), set or cleared at every pass */
   onDegraded?: (reasons: readonly string[]) => void
 }
@@ -51,6 +54,7 @@ export function createRoutesLoop(input: RoutesLoopInput): ReconcileLoop {
   const seenWarnings = new Set<string>()
   // after a pass whose ops all took effect: the kernel by identity, and the desired entries it programmed
   let known: {byId: Map<string, KernelEntry>; desired: ReadonlySet<KernelEntry>} | undefined
+  let firstObservation = input.firstObservation
 
   /** the device; true when something had to be fixed */
   const repair = async (): Promise<boolean> => {
@@ -72,12 +76,17 @@ export function createRoutesLoop(input: RoutesLoopInput): ReconcileLoop {
       const checking = reasons.includes('check')
       const events = reasons.filter((reason) => reason !== 'check')
       let fromKnown = known !== undefined && (events.length === 0 || eventOnly(events))
-      // a device made again holds none of the entries: read the kernel, never trust `known`
-      if (!fromKnown) await input.check?.()
-      if ((checking || !fromKnown) && (await repair())) fromKnown = false
+      // the start read the underlay a moment ago
+      const first = firstObservation
+      firstObservation = undefined
+      if (!fromKnown && first === undefined) await input.check?.()
+      // a device made again holds none of the entries: read the kernel, never trust `known` (nor the first observation)
+      let repaired = false
+      if ((checking || !fromKnown) && (await repair())) (fromKnown = false), (repaired = true)
       if (fromKnown && events.length === 0) return {changes: 0}
       const base = fromKnown ? known! : undefined
-      const observed = base === undefined ? await backend.dataplane.observe() : undefined
+      const early = first === undefined || repaired ? undefined : await first.catch(() => undefined)
+      const observed = base === undefined ? (early ?? (await backend.dataplane.observe())) : undefined
       known = undefined // unknown until this pass's ops have all taken effect
       // desired after observe: leases that arrived meanwhile are included
       const desired = backend.desired(input.ownLease(), input.peers())

@@ -97,6 +97,9 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
   })
 
   await backend.activate(ownLease)
+  // read now, beside the rules' first pass: the routes' first pass starts from it (routes-loop.ts)
+  const firstObservation = backend.dataplane.observe()
+  firstObservation.catch(() => {}) // that pass reads again
   log.info('backend ready', {type: backend.type, mtu: backend.mtu, ...backend.details})
   checkStop()
   const list = input.acquired.list
@@ -109,6 +112,7 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
     backend,
     ownLease: () => ownLease,
     peers: () => book.peers(),
+    firstObservation,
     resyncIntervalMs: options.resyncIntervalMs,
     checkIntervalMs: options.checkIntervalMs,
     minPassIntervalMs: options.minPassIntervalMs,
@@ -133,6 +137,7 @@ export async function runLoops(input: RunLoopsInput, options: AgentOptions, deps
     if (routing || signal.aborted) return
     routing = true
     routesLoop.start()
+    void routesLoop.firstPass.then(() => deps.onStarted?.())
     // The watch starts at the list's revision, so it misses nothing by starting once the first
     // pass is done (or has taken WATCH_DELAY_MAX_MS): setting it up takes the CPU that pass needs.
     void Promise.race([routesLoop.firstPass, sleep(clock, WATCH_DELAY_MAX_MS, signal)])

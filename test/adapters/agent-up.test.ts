@@ -11,6 +11,7 @@ import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {startEtcd, type EtcdServer} from '../helpers/etcd-server.js'
+import {AGENT_BUNDLE_FILE, BUNDLE_ID_LINE, cacheFileOf} from '../../src/cli/agent-bundle.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -216,6 +217,10 @@ test('flanctl up in a namespace: subnet.env, vxlan device, peer entries, rules, 
   assert.equal(records(again).find((r) => r.msg === 'lease acquired')?.how, 'reuse')
   assert.match(readFileSync(join(dir, 'run', 'subnet.env'), 'utf8'), new RegExp(`FLANNEL_SUBNET=198\\.18\\.${third}\\.1/24`))
   assert.equal(JSON.parse(ip('-n', HOST, '-j', 'link', 'show', 'dev', 'flannel.1'))[0].address, device.address)
+  // the agent's bundle keeps its V8 code cache beside it once a start is done (agent-bundle.ts)
+  const bundle = join(ROOT, 'dist', 'chunks', AGENT_BUNDLE_FILE)
+  const cacheFile = cacheFileOf(bundle, BUNDLE_ID_LINE.exec(readFileSync(bundle, 'utf8'))![1]!)
+  await eventually('the code cache beside the bundle', () => existsSync(cacheFile) && statSync(cacheFile).size > 100_000)
 
   // our own lease deleted: the agent stops with an error, non-zero
   await etcd.etcdctl(['del', `${PREFIX}/subnets/198.18.${third}.0-24`])

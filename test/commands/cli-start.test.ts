@@ -101,6 +101,21 @@ function chunkOf(metafile: Metafile, source: string): string {
   return found[0]
 }
 
+test('`up` on the start path is one CommonJS bundle: the agent and etcd3 in it, no execa, no oclif, nothing imported dynamically', () => {
+  const metafile = JSON.parse(readFileSync(join(ROOT, 'dist', 'metafile.json'), 'utf8')) as Metafile
+  const bundle = metafile.outputs['dist/chunks/agent.cjs']
+  assert.ok(bundle, 'dist/chunks/agent.cjs is built')
+  const inputs = Object.keys(bundle.inputs)
+  for (const held of ['src/cli/up-entry.ts', 'src/engine/agent.ts', 'node_modules/etcd3/lib/index.js']) assert.ok(inputs.includes(held), `the bundle holds ${held}`)
+  assert.deepEqual(inputs.filter((i) => i.includes('node_modules/execa') || i.includes('@oclif')), [])
+  // vm.Script (agent-bundle.ts) runs it without a dynamic import() handler, and its require() resolves beside it
+  assert.deepEqual(bundle.imports.filter((i) => i.kind !== 'require-call'), [])
+  assert.deepEqual(bundle.imports.filter((i) => !i.external), [])
+  assert.match(readFileSync(join(ROOT, 'dist', 'chunks', 'agent.cjs'), 'utf8').split('\n')[0]!, /^\/\/ flanctl agent bundle [0-9a-f]{64}$/)
+  // main.js reaches it without loading the other commands' parser and printer first
+  assert.ok(!metafile.outputs['dist/main.js'].imports.some((i) => i.kind === 'import-statement' && Object.keys(metafile.outputs[i.path]?.inputs ?? {}).includes('src/cli/run-command.ts')))
+})
+
 test('the start path: no oclif for any command, no etcd3 for docker-opts, no execa before `up` runs the agent', () => {
   const metafile = JSON.parse(readFileSync(join(ROOT, 'dist', 'metafile.json'), 'utf8')) as Metafile
   const start = (command: string, ...more: string[]) => staticallyLoaded(metafile, ['dist/main.js', chunkOf(metafile, command), ...more.map((m) => chunkOf(metafile, m))])

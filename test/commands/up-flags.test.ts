@@ -1,7 +1,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {goFlagArgv} from '../../src/cli/go-flag-argv.js'
-import {upFlags} from '../../src/cli/up-action.js'
+import {upFlags} from '../../src/cli/up-flags.js'
 
 test('flanneld spellings become oclif ones', () => {
   assert.deepEqual(

@@ -45,6 +45,11 @@ export class FakeStore implements LeaseStore {
     this.config = text
   }
   lists = 0
+  /** the TTLs prepareLeaseGrant was asked for */
+  preparedGrants: number[] = []
+  prepareLeaseGrant(ttlSeconds: number): void {
+    this.preparedGrants.push(ttlSeconds)
+  }
   async listLeases(): Promise<LeaseList> {
     this.lists++
     this.check()

@@ -41,6 +41,8 @@ test('startup: lease, backend, rules, subnet.env, then READY, in that order; the
   const network = {ip: 0xc6120000, prefixLen: 16}
   assert.deepEqual(h.rules[0].rules, [...masqRules({network, subnet: {ip: 0xc6120100, prefixLen: 24}, randomFully: false}), ...forwardRules(network)])
   assert.equal(h.store.lists, 1, 'one list at start: the one the lease was chosen from')
+  assert.deepEqual(h.store.preparedGrants, [86_400], 'the etcd lease is granted beside the reads (spare-grant.ts)')
+  assert.equal(h.kernel.observations, 1, 'the kernel read beside the rules\' first pass is the routes\' first observation')
   assert.equal(h.store.watchedFrom[0], '2', 'the watch starts at the revision of that list (our own create comes through it)')
   for (const line of ['network config', 'external interface', 'lease acquired', 'backend ready', 'subnet file written', 'ready']) {
     assert.equal(h.log.find(line).length, 1, `one "${line}" line`)

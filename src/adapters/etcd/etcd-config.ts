@@ -4,13 +4,15 @@ import {looksLikeNetworkConfig} from '../../core/looks-like-network-config.js'
 import {configKey} from '../../core/subnet-key.js'
 import type {EtcdConnection} from './etcd-connection.js'
 import {readRange} from './etcd-range.js'
+import {rawRange} from './raw-range.js'
 
 /** how many candidate keys are read when looking for configs elsewhere */
 const MAX_CONFIG_CANDIDATES = 50
 
 export async function getConfig(connection: EtcdConnection): Promise<string | undefined> {
   const key = configKey(connection.prefix)
-  const response = await connection.call(`reading ${key}`, (call) => connection.client.kv.range({key: Buffer.from(key)}, call))
+  // flanctl's own Range codec (raw-range.ts): the agent's first etcd read needs no protobufjs
+  const response = await connection.call(`reading ${key}`, (call) => rawRange(connection.client, {key: Buffer.from(key), rangeEnd: Buffer.alloc(0)}, call))
   return response.kvs[0]?.value.toString('utf8')
 }
 

@@ -4,6 +4,7 @@
 // cannot fix (TLS, authentication, permission: flanctl's own settings are wrong) is
 // E_ETCD_ACCESS, so that the agent stops instead of retrying; the rest is E_ETCD_UNREACHABLE.
 import {FlanctlError} from '../../core/errors.js'
+import {etcd3} from './etcd3.js'
 
 export type EtcdCauseKind = 'refused' | 'lost' | 'timeout' | 'dns' | 'tls' | 'auth' | 'permission' | 'closed' | 'server'
 
@@ -50,10 +51,9 @@ function tidy(message: string): string {
 
 export function classifyEtcdError(error: unknown, timeoutMs?: number): EtcdCause {
   const raw = messageOf(error)
-  const name = error instanceof Error ? error.constructor.name : ''
   const detail = tidy(raw)
   const m = raw.toLowerCase()
-  if (name === 'EtcdAuthenticationFailedError' || m.includes('authentication failed')) {
+  if (error instanceof etcd3.EtcdAuthenticationFailedError || m.includes('authentication failed')) {
     return {kind: 'auth', summary: 'authentication failed: invalid user name or password', detail, inSettings: true}
   }
   if (m.includes('user name is empty')) {
@@ -62,7 +62,7 @@ export function classifyEtcdError(error: unknown, timeoutMs?: number): EtcdCause
   if (m.includes('invalid auth token') || m.includes('unauthenticated')) {
     return {kind: 'auth', summary: 'authentication failed', detail}
   }
-  if (name === 'EtcdPermissionDeniedError' || m.includes('permission denied')) {
+  if (error instanceof etcd3.EtcdPermissionDeniedError || m.includes('permission denied')) {
     return {kind: 'permission', summary: 'permission denied', detail, inSettings: true}
   }
   // etcd itself answered (no leader, request timed out inside the cluster, too many requests...)
@@ -89,12 +89,12 @@ export function classifyEtcdError(error: unknown, timeoutMs?: number): EtcdCause
   if (m.includes('connection dropped') || m.includes('econnreset') || m.includes('socket hang up') || m.includes('goaway')) {
     return {kind: 'lost', summary: 'the connection to etcd was lost', detail}
   }
-  if (name === 'GRPCDeadlineExceededError' || m.includes('deadline exceeded') || m.includes('etimedout') || m.includes('timed out')) {
+  if (error instanceof etcd3.GRPCDeadlineExceededError || m.includes('deadline exceeded') || m.includes('etimedout') || m.includes('timed out')) {
     // grpc's own text ("Deadline exceeded after 0.000s,waiting for name resolution") misleads: left out
     const summary = timeoutMs === undefined ? 'timed out' : `no answer within ${formatMs(timeoutMs)}`
-    return {kind: 'timeout', summary, detail: name === 'GRPCDeadlineExceededError' || m.includes('deadline exceeded') ? '' : detail}
+    return {kind: 'timeout', summary, detail: error instanceof etcd3.GRPCDeadlineExceededError || m.includes('deadline exceeded') ? '' : detail}
   }
-  if (name === 'ClientClosedError' || m.includes('client was already closed') || m.includes('channel has been shut down') || name === 'GRPCCancelledError') {
+  if (error instanceof etcd3.ClientClosedError || m.includes('client was already closed') || m.includes('channel has been shut down') || error instanceof etcd3.GRPCCancelledError) {
     return {kind: 'closed', summary: 'the client was closed', detail}
   }
   if (m.includes('ehostunreach') || m.includes('enetunreach')) return {kind: 'refused', summary: 'host unreachable', detail}

@@ -9,6 +9,7 @@ import {findConfigElsewhere, type ConfigElsewhere} from './gateway-config.js'
 import * as leases from './etcd-leases.js'
 import {resolveEtcdOptions, type EtcdStoreOptions} from './etcd-options.js'
 import {watchLeases} from './etcd-watch.js'
+import {dropSpareGrant, prepareSpareGrant} from './spare-grant.js'
 
 export class EtcdLeaseStore implements LeaseStore {
   readonly description: string
@@ -37,6 +38,10 @@ export class EtcdLeaseStore implements LeaseStore {
 
   createLease(subnet: Ip4Net, attrs: LeaseAttrs, ttlSeconds: number): Promise<{created: true; lease: Lease} | {created: false}> {
     return leases.createLease(this.connection, subnet, attrs, ttlSeconds)
+  }
+
+  prepareLeaseGrant(ttlSeconds: number): void {
+    prepareSpareGrant(this.connection, ttlSeconds)
   }
 
   renewLease(lease: Lease, attrs: LeaseAttrs, ttlSeconds: number): Promise<Lease> {
@@ -83,6 +88,7 @@ export class EtcdLeaseStore implements LeaseStore {
     if (this.closed) return
     this.closed = true
     await Promise.all([...this.watches].map((w) => w.close()))
+    await dropSpareGrant(this.connection)
     this.connection.close()
   }
 }

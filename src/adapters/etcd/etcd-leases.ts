@@ -9,6 +9,8 @@ import {leaseKey, parseLeaseKey, subnetsPrefix} from '../../core/subnet-key.js'
 import type {Ip4Net, Lease, LeaseAttrs} from '../../core/types.js'
 import type {EtcdConnection} from './etcd-connection.js'
 import {prefixRangeEnd, readRange} from './etcd-range.js'
+import type {KvReader} from './range-wire.js'
+import {takeSpareGrant} from './spare-grant.js'
 
 /** how many TimeToLive questions are in flight at once when listing with TTLs */
 const TTL_CONCURRENCY = 32
@@ -18,31 +20,45 @@ export function decodeKv(prefix: string, kv: IKeyValue, ttlSeconds?: number) {
   return decodeLease({key: kv.key.toString('utf8'), value: kv.value.toString('utf8'), prefix, etcdLeaseId: kv.lease, ttlSeconds, createRevision: kv.create_revision})
 }
 
+/** One listed key: its lease, or why it could not be read (and, for a good key, what it holds). */
+type Listed = {lease: Lease} | {problem: string; unreadable?: UnreadableLease}
+
+/** Decodes each lease straight from the response's bytes (range-wire.ts): no IKeyValue in between. */
+function leaseReader(prefix: string): KvReader<Listed> {
+  return (buf, f) => {
+    const key = buf.toString('utf8', f.keyStart, f.keyEnd)
+    const value = buf.toString('utf8', f.valueStart, f.valueEnd)
+    const decoded = decodeLease({key, value, prefix, etcdLeaseId: f.lease, createRevision: f.createRevision})
+    if (decoded.ok) return {lease: decoded.value}
+    // a good key with a bad value still holds its subnet: nobody may be given it
+    const parsed = parseLeaseKey(key, prefix)
+    return {problem: decoded.error.message, unreadable: parsed.ok ? {key, ...parsed.value, value, problem: decoded.error.message} : undefined}
+  }
+}
+
 export async function listLeases(connection: EtcdConnection, options: {withTtl?: boolean} = {}): Promise<LeaseList> {
   const under = Buffer.from(subnetsPrefix(connection.prefix))
-  const {kvs, revision} = await readRange(connection, `listing the leases under ${under.toString()}`, under, prefixRangeEnd(under))
-  const ttls = options.withTtl ? await timesToLive(connection, kvs) : new Map<string, number>()
+  const {kvs: listed, revision} = await readRange(connection, `listing the leases under ${under.toString()}`, under, prefixRangeEnd(under), {read: leaseReader(connection.prefix)})
   const leases: Lease[] = []
   const warnings: string[] = []
   const unreadable: UnreadableLease[] = []
-  for (const kv of kvs) {
-    const decoded = decodeKv(connection.prefix, kv, ttls.get(kv.lease))
-    if (decoded.ok) {
-      leases.push(decoded.value)
-      continue
+  for (const entry of listed) {
+    if ('lease' in entry) leases.push(entry.lease)
+    else {
+      warnings.push(entry.problem)
+      if (entry.unreadable !== undefined) unreadable.push(entry.unreadable)
     }
-    warnings.push(decoded.error.message)
-    // a good key with a bad value still holds its subnet: nobody may be given it
-    const key = kv.key.toString('utf8')
-    const parsed = parseLeaseKey(key, connection.prefix)
-    if (parsed.ok) unreadable.push({key, ...parsed.value, value: kv.value.toString('utf8'), problem: decoded.error.message})
+  }
+  if (options.withTtl) {
+    const ttls = await timesToLive(connection, leases)
+    for (const lease of leases) if (lease.etcdLeaseId !== undefined) lease.ttlSeconds = ttls.get(lease.etcdLeaseId)
   }
   return {leases, warnings, unreadable, revision}
 }
 
 /** Seconds left of each distinct etcd lease (0 when it expired meanwhile). */
-async function timesToLive(connection: EtcdConnection, kvs: IKeyValue[]): Promise<Map<string, number>> {
-  const ids = [...new Set(kvs.map((kv) => kv.lease).filter((id) => id !== '0' && id !== ''))]
+async function timesToLive(connection: EtcdConnection, leases: readonly Lease[]): Promise<Map<string, number>> {
+  const ids = [...new Set(leases.flatMap((lease) => (lease.etcdLeaseId === undefined ? [] : [lease.etcdLeaseId])))]
   const ttls = new Map<string, number>()
   let next = 0
   const worker = async () => {
@@ -58,6 +74,8 @@ async function timesToLive(connection: EtcdConnection, kvs: IKeyValue[]): Promis
 
 async function grantLease(connection: EtcdConnection, ttlSeconds: number, key: string): Promise<string> {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new FlanctlError('E_INTERNAL', `invalid lease TTL ${ttlSeconds} for ${key}`)
+  const spare = await takeSpareGrant(connection, ttlSeconds)
+  if (spare !== undefined) return spare
   const granted = await connection.call(`granting a ${ttlSeconds} s etcd lease for ${key}`, (call) => connection.client.leaseClient.leaseGrant({TTL: ttlSeconds}, call))
   return granted.ID
 }

@@ -3,6 +3,7 @@
 import type {IKeyValue} from 'etcd3'
 import type {EtcdConnection} from './etcd-connection.js'
 import {rawRange} from './raw-range.js'
+import {etcd3KeyValue, type KvReader} from './range-wire.js'
 
 // a page of 5,000 leases is about 1 MB, well inside grpc's 4 MB message limit; fewer round trips at start
 export const PAGE_SIZE = 5000
@@ -19,31 +20,34 @@ export function prefixRangeEnd(prefix: Buffer): Buffer {
   return Buffer.from([0]) // every key
 }
 
-export interface RangeRead {
-  kvs: IKeyValue[]
+export interface RangeRead<T = IKeyValue> {
+  kvs: T[]
   /** the revision the whole read was made at */
   revision: string
 }
 
-/** Every key in [key, rangeEnd), page by page, all pages at the revision of the first. */
-export async function readRange(
+/** Every key in [key, rangeEnd), page by page, all pages at the revision of the first; each KeyValue made by `read` (default: etcd3's IKeyValue). */
+export function readRange(connection: EtcdConnection, action: string, key: Buffer, rangeEnd: Buffer, options?: {keysOnly?: boolean}): Promise<RangeRead>
+export function readRange<T>(connection: EtcdConnection, action: string, key: Buffer, rangeEnd: Buffer, options: {keysOnly?: boolean; read: KvReader<T>}): Promise<RangeRead<T>>
+export async function readRange<T>(
   connection: EtcdConnection,
   action: string,
   key: Buffer,
   rangeEnd: Buffer,
-  options: {keysOnly?: boolean} = {},
-): Promise<RangeRead> {
-  const kvs: IKeyValue[] = []
+  options: {keysOnly?: boolean; read?: KvReader<T>} = {},
+): Promise<RangeRead<T | IKeyValue>> {
+  const read: KvReader<T | IKeyValue> = options.read ?? etcd3KeyValue
+  const kvs: Array<T | IKeyValue> = []
   let start = key
   let revision: string | undefined
   for (;;) {
     const response = await connection.call(action, (call) =>
-      rawRange(connection.client, {key: start, rangeEnd, limit: PAGE_SIZE, revision: revision ?? 0, keysOnly: options.keysOnly ?? false}, call),
+      rawRange(connection.client, {key: start, rangeEnd, limit: PAGE_SIZE, revision: revision ?? 0, keysOnly: options.keysOnly ?? false}, call, read),
     )
     revision ??= response.revision
-    kvs.push(...response.kvs)
-    if (!response.more || response.kvs.length === 0) return {kvs, revision}
+    for (const kv of response.kvs) kvs.push(kv)
+    if (!response.more || response.lastKey === undefined) return {kvs, revision}
     // the next page starts just after the last key read
-    start = Buffer.concat([response.kvs[response.kvs.length - 1].key, Buffer.from([0])])
+    start = Buffer.concat([response.lastKey, Buffer.from([0])])
   }
 }

@@ -53,9 +53,13 @@ async function applyRestorePayload(payload: string, options: IptablesOptions = {
   await run('iptables-restore', ['-w', String(XTABLES_LOCK_WAIT_SECONDS), '--noflush'], {...options, input: payload})
 }
 
-/** Checks the rules against the tables and restores them when anything differs. */
-export async function ensureRules(rules: readonly IptablesRule[], options: IptablesOptions = {}): Promise<EnsureRulesResult> {
-  const saved = await saveTables(rulesTables(rules), options)
+/**
+ * Checks the rules against the tables and restores them when anything differs. `saved`: the
+ * tables as `saveTables([])` printed them a moment ago, checked instead of saving again (when it
+ * failed, the tables are saved now).
+ */
+export async function ensureRules(rules: readonly IptablesRule[], options: IptablesOptions & {saved?: Promise<string>} = {}): Promise<EnsureRulesResult> {
+  const saved = (await options.saved?.catch(() => undefined)) ?? (await saveTables(rulesTables(rules), options))
   const problems = ruleProblems(rules, saved)
   if (problems.length === 0) return {changed: false, problems}
   await applyRestorePayload(restorePayload(rules, saved), options)

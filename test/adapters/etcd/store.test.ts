@@ -4,6 +4,8 @@ import {PAGE_SIZE} from '../../../src/adapters/etcd/etcd-range.js'
 import assert from 'node:assert/strict'
 import {after, before, beforeEach, describe, test} from 'node:test'
 import {openEtcdStore, type EtcdLeaseStore} from '../../../src/adapters/etcd/index.js'
+import type {EtcdConnection} from '../../../src/adapters/etcd/etcd-connection.js'
+import {prepareSpareGrant, takeSpareGrant} from '../../../src/adapters/etcd/spare-grant.js'
 import {startEtcd, type EtcdServer} from '../../helpers/etcd-server.js'
 import {PREFIX, flannelValue, net, vxlanAttrs} from './fixtures.js'
 
@@ -236,5 +238,55 @@ describe('interop with etcdctl (flannel format)', () => {
     assert.deepEqual(leased.attrs, vxlanAttrs('192.0.2.60', '0a:58:c0:00:02:3c'))
     assert.equal(reserved.reservation, true)
     assert.deepEqual(reserved.attrs, {publicIp: '192.0.2.61', publicIpv6: null, backendType: 'host-gw'})
+  })
+})
+
+describe('a lease granted ahead (spare-grant.ts)', () => {
+  /** the etcd leases that exist, their IDs in decimal (etcdctl lists them in hex, after "found N leases") */
+  async function etcdLeases(): Promise<string[]> {
+    const out = await etcd.etcdctl(['lease', 'list'])
+    return out.split('\n').slice(1).filter((line) => /^[0-9a-f]+$/.test(line.trim())).map((hex) => BigInt(`0x${hex.trim()}`).toString())
+  }
+
+  test('the next grant of that TTL takes it: one etcd lease, not two', async () => {
+    const own = await openEtcdStore({endpoints: etcd.endpoints, prefix: PREFIX})
+    try {
+      const before = await etcdLeases()
+      own.prepareLeaseGrant(600)
+      for (let i = 0; i < 50 && (await etcdLeases()).length === before.length; i++) await new Promise((r) => setTimeout(r, 20))
+      const spare = (await etcdLeases()).filter((id) => !before.includes(id))
+      assert.equal(spare.length, 1, 'granted at once')
+      const made = await own.createLease(net('10.5.40.0/24'), vxlanAttrs('192.0.2.40'), 600)
+      assert.ok(made.created)
+      assert.deepEqual((await etcdLeases()).filter((id) => !before.includes(id)), spare, 'the create used the spare')
+      assert.equal(await etcdLeaseOf(made.lease.key), spare[0])
+      // another TTL does not take it (none is left anyway): a grant of its own
+      own.prepareLeaseGrant(600)
+      const renewed = await own.renewLease(made.lease, made.lease.attrs, 300)
+      assert.notEqual(renewed.etcdLeaseId, spare[0])
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('a spare nobody takes within its age is revoked then', async () => {
+    const before = await etcdLeases()
+    const connection = (store as unknown as {connection: EtcdConnection}).connection
+    prepareSpareGrant(connection, 600, 300)
+    for (let i = 0; i < 50 && (await etcdLeases()).length === before.length; i++) await new Promise((r) => setTimeout(r, 20))
+    assert.equal((await etcdLeases()).length, before.length + 1)
+    for (let i = 0; i < 100 && (await etcdLeases()).length > before.length; i++) await new Promise((r) => setTimeout(r, 20))
+    assert.deepEqual(await etcdLeases(), before)
+    assert.equal(await takeSpareGrant(connection, 600), undefined, 'and it is not taken any more')
+  })
+
+  test('a spare nobody takes is revoked when the store closes', async () => {
+    const own = await openEtcdStore({endpoints: etcd.endpoints, prefix: PREFIX})
+    const before = await etcdLeases()
+    own.prepareLeaseGrant(600)
+    for (let i = 0; i < 50 && (await etcdLeases()).length === before.length; i++) await new Promise((r) => setTimeout(r, 20))
+    assert.equal((await etcdLeases()).length, before.length + 1)
+    await own.close()
+    assert.deepEqual(await etcdLeases(), before)
   })
 })

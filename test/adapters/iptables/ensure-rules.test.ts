@@ -95,6 +95,18 @@ describe('iptables ensureRules', () => {
     assert.equal(chain(dump, 'FLANNEL-POSTRTG').filter((l) => l.includes('198.18.9.0/24')).length, 3)
   })
 
+  it('a save made earlier (the agent reads the tables at start) is checked instead of saving again; a failed one is not', async () => {
+    await ensureRules(rules('198.18.6.0/24'), {netns: h})
+    const inPlace = await saveTables([], {netns: h})
+    // the early save says all is in place: nothing is run, although a rule is gone by now
+    await sb.exec(h, 'iptables', '-t', 'nat', '-F', 'FLANNEL-POSTRTG')
+    assert.deepEqual(await ensureRules(rules('198.18.6.0/24'), {netns: h, saved: Promise.resolve(inPlace)}), {changed: false, problems: []})
+    // a save that failed: the tables are saved now, and the flushed chain is put back
+    const fixed = await ensureRules(rules('198.18.6.0/24'), {netns: h, saved: Promise.reject(new Error('iptables-save: not found'))})
+    assert.equal(fixed.changed, true)
+    assert.equal(chain(await saveTables(['nat'], {netns: h}), 'FLANNEL-POSTRTG').length, rules('198.18.6.0/24').filter((r) => r.chain === 'FLANNEL-POSTRTG').length)
+  })
+
   it('reports a failing restore as E_SYSTEM naming the command', async () => {
     const bad = [{table: 'nat' as const, chain: 'FLANNEL-POSTRTG', spec: ['-j', 'NO-SUCH-TARGET']}]
     await assert.rejects(ensureRules(bad, {netns: h}), (error: unknown) => {
