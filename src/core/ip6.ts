@@ -1,12 +1,17 @@
 // IPv6 addresses as bigints: parsing and canonical formatting with ipaddr.js (RFC 5952, as Go
 // prints it), with Go's net.ParseIP rules on top where ipaddr.js is laxer (no zone; a dotted
 // IPv4 only at the end, read as the last two groups), and CIDR arithmetic.
-import ipaddr from 'ipaddr.js'
+import {createRequire} from 'node:module'
 import {parseIp4} from './ip4.js'
 import {fail, ok, type Result} from './result.js'
 import type {Ip6Net} from './types.js'
 
 const MAX = (1n << 128n) - 1n
+
+// loaded at the first IPv6 address: IPv4-only work (docker-opts, most agents) never pays for it
+type IpAddr = typeof import('ipaddr.js')
+let loaded: IpAddr | undefined
+const ipaddrJs = (): IpAddr => (loaded ??= createRequire(import.meta.url)('ipaddr.js') as IpAddr)
 
 /** "...:1.2.3.4" -> "...:102:304" (Go's rule: a dotted IPv4 may only end the address); undefined when the IPv4 part is bad. */
 function withoutDottedTail(text: string): string | undefined {
@@ -20,9 +25,9 @@ function withoutDottedTail(text: string): string | undefined {
 export function parseIp6(text: string): bigint | undefined {
   if (text.length < 2 || text.length > 45 || text.includes('%')) return undefined
   const plain = text.includes('.') ? withoutDottedTail(text) : text
-  if (plain === undefined || !ipaddr.IPv6.isValid(plain)) return undefined
+  if (plain === undefined || !ipaddrJs().IPv6.isValid(plain)) return undefined
   let n = 0n
-  for (const part of ipaddr.IPv6.parse(plain).parts) n = (n << 16n) | BigInt(part)
+  for (const part of ipaddrJs().IPv6.parse(plain).parts) n = (n << 16n) | BigInt(part)
   return n
 }
 
@@ -30,7 +35,7 @@ export function parseIp6(text: string): bigint | undefined {
 export function formatIp6(n: bigint): string {
   const parts: number[] = []
   for (let i = 7; i >= 0; i--) parts.push(Number((n >> BigInt(i * 16)) & 0xffffn))
-  return new ipaddr.IPv6(parts).toRFC5952String()
+  return new (ipaddrJs().IPv6)(parts).toRFC5952String()
 }
 
 export function ip6Mask(prefixLen: number): bigint {
