@@ -10,6 +10,7 @@ import {configKey} from '../../core/subnet-key.js'
 import {noteConnectingSockets} from './connecting-sockets.js'
 import {etcd3} from './etcd3.js'
 import {etcdFailure} from './etcd-errors.js'
+import {MAX_RESPONSE_BYTES} from './etcd-range.js'
 import type {ResolvedEtcdOptions} from './etcd-options.js'
 
 export interface CallOptions {
@@ -33,11 +34,43 @@ export interface EtcdConnection {
 type FaultHandling = NonNullable<IOptions['faultHandling']>
 type Policy = NonNullable<FaultHandling['global']>
 
-/** Calls straight through: no circuit breaker, so a host that failed is tried again next time. */
-const passThrough = {
-  execute: async <T>(fn: (context: {signal: AbortSignal}) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> =>
-    fn({signal: signal ?? new AbortController().signal}),
-} as unknown as Policy
+/** How long an endpoint that failed is passed over while another one has not failed. */
+export const SKIP_FAILED_ENDPOINT_MS = 30_000
+
+/** What a host policy throws to pass its endpoint over: etcd3's pool then tries the next one. */
+class EndpointPassedOver extends Error {}
+
+/**
+ * The endpoints' policies (etcd3 asks one per host). A call goes straight through, except to an
+ * endpoint that failed in the last SKIP_FAILED_ENDPOINT_MS while another has not: a dropping
+ * endpoint then costs its timeout once, not at every call of a command or of the agent. When
+ * every endpoint failed lately, every one is tried again.
+ */
+function endpointPolicies(endpointCount: number): (host: string) => Policy {
+  const failedAt = new Map<string, number>()
+  const failedLately = (host: string, now: number): boolean => {
+    const at = failedAt.get(host)
+    if (at !== undefined && now - at >= SKIP_FAILED_ENDPOINT_MS) failedAt.delete(host)
+    return failedAt.has(host)
+  }
+  return (host) =>
+    ({
+      execute: async <T>(fn: (context: {signal: AbortSignal}) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> => {
+        const now = Date.now()
+        if (failedLately(host, now) && [...failedAt.keys()].filter((h) => failedLately(h, now)).length < endpointCount) {
+          throw new EndpointPassedOver(`${host} failed lately`)
+        }
+        try {
+          const result = await fn({signal: signal ?? new AbortController().signal})
+          failedAt.delete(host)
+          return result
+        } catch (error) {
+          if (typeof error === 'object' && error !== null && etcd3.isRecoverableError(error as Error)) failedAt.set(host, Date.now())
+          throw error
+        }
+      },
+    }) as unknown as Policy
+}
 
 /** Tries a failed call on the next endpoint (etcd3 hands each retry a different host), once per endpoint. */
 function retryOnOtherEndpoints(endpointCount: number): Policy {
@@ -62,7 +95,7 @@ export function etcd3Options(resolved: ResolvedEtcdOptions): IOptions {
     dialTimeout: resolved.dialTimeoutMs,
     // a safety net for calls made inside etcd3 without our options
     defaultCallOptions: (context) => (context.isStream ? {} : {deadline: Date.now() + resolved.requestTimeoutMs}),
-    faultHandling: {host: () => passThrough, global: retryOnOtherEndpoints(resolved.endpoints.length)},
+    faultHandling: {host: endpointPolicies(resolved.endpoints.length), global: retryOnOtherEndpoints(resolved.endpoints.length)},
     grpcOptions: {
       'grpc.use_local_subchannel_pool': 1,
       'grpc.initial_reconnect_backoff_ms': 100,
@@ -70,6 +103,8 @@ export function etcd3Options(resolved: ResolvedEtcdOptions): IOptions {
       // etcd's default --grpc-keepalive-min-time is 5 s: ping less often than that
       'grpc.keepalive_time_ms': 10_000,
       'grpc.keepalive_timeout_ms': 5000,
+      // a page of leases (etcd-range.ts) is bigger than grpc's default 4 MB only for huge values
+      'grpc.max_receive_message_length': MAX_RESPONSE_BYTES,
     },
   }
   if (resolved.secure) silenceIpServernameWarning()
@@ -107,7 +142,7 @@ export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdCo
     requestTimeoutMs: resolved.requestTimeoutMs,
     async call(action, operation, timeoutMs = resolved.requestTimeoutMs) {
       try {
-        return await withDeadline(timeoutMs, operation)
+        return await withDeadline(timeoutMs, resolved.endpoints.length, operation)
       } catch (error) {
         throw etcdFailure(error, {endpoints: resolved.endpoints, action, timeoutMs})
       }
@@ -126,17 +161,24 @@ export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdCo
 }
 
 /**
- * The deadline goes to grpc; the timer is a backstop for waits grpc's deadline does not cover
- * (etcd3 fetching an auth token before the call, retries). It never keeps the process alive.
+ * The deadline goes to grpc, afresh for each endpoint tried: etcd3 (and raw-range.ts) read it at
+ * each attempt, so an endpoint that drops packets does not use up the time of the next one. The
+ * timer is a backstop for waits grpc's deadline does not cover (etcd3 fetching an auth token
+ * before the call), over all the attempts. It never keeps the process alive.
  */
-async function withDeadline<T>(timeoutMs: number, operation: (options: CallOptions) => Promise<T>): Promise<T> {
-  const deadline = new Date(Date.now() + timeoutMs)
+async function withDeadline<T>(timeoutMs: number, attempts: number, operation: (options: CallOptions) => Promise<T>): Promise<T> {
+  const limitMs = timeoutMs * attempts
   let timer: NodeJS.Timeout | undefined
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`deadline exceeded after ${timeoutMs} ms`)), timeoutMs + 250)
+    timer = setTimeout(() => reject(new Error(`deadline exceeded after ${limitMs} ms`)), limitMs + 250)
     timer.unref()
   })
-  const running = operation({deadline})
+  const perAttempt: CallOptions = {
+    get deadline() {
+      return new Date(Date.now() + timeoutMs)
+    },
+  }
+  const running = operation(perAttempt)
   running.catch(() => undefined) // a late failure after the backstop fired is not unhandled
   try {
     return await Promise.race([running, expired])

@@ -100,6 +100,15 @@ test('readRange reads more than a page, in key order, at the revision of the fir
   assert.equal(revision, (await connection.client.kv.range({key: pageUnder, count_only: true})).header.revision)
 })
 
+test('a page bigger than grpc\'s default 4 MB limit is read (the limit is raised for pages of leases)', {timeout: 60_000}, async () => {
+  const bigUnder = Buffer.from('/big/')
+  const value = 'x'.repeat(1_200_000) // etcd takes requests up to 1.5 MB
+  for (let i = 0; i < 4; i++) await connection.client.put(`/big/${i}`).value(value)
+  const {kvs} = await readRange(connection, 'reading big values', bigUnder, prefixRangeEnd(bigUnder))
+  assert.deepEqual(kvs.map((kv) => kv.value.length), [1_200_000, 1_200_000, 1_200_000, 1_200_000])
+  await connection.client.delete().prefix('/big/')
+})
+
 test('bytes that are not a RangeResponse throw an Error; any bytes never throw anything else', () => {
   // kvs (field 2) claiming 10 bytes with 2 present; a varint of 11 bytes; wire type 7
   for (const bytes of [[0x12, 0x0a, 0x0a, 0x01], [0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], [0x0f], [0x0a]]) {
