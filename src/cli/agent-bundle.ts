@@ -5,13 +5,16 @@
 // calls reach them, was about a fifth of a start with 5,000 leases (bench manyHostGw). The cache
 // holds V8's bytecode of all that a start ran: it is written once the routes' first pass is done
 // by an agent that found no cache, or whose cache V8 refused (another node, other V8 flags),
-// beside the bundle, named by the bundle's hash (V8 checks only the source's length) and node's
-// version. A cache that cannot be written (a read-only install) is not kept; nothing else changes.
-import {readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+// beside the bundle, named by the bundle's hash, size and modification time (V8 checks only the
+// source's length: a bundle edited by hand never runs the old bytecode) and node's version. A
+// cache that cannot be written (a read-only install, not root) is not kept; nothing else
+// changes. FLANCTL_NO_CODE_CACHE=1 neither reads nor writes one.
+import {readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {Script} from 'node:vm'
+import {FlanctlError} from '../core/errors.js'
 import type {CliInfo} from './command-definition.js'
 import type {UpHooks} from './up-action.js'
 
@@ -41,31 +44,40 @@ export interface AgentBundle {
   readonly cacheFile: string
 }
 
-/** The code cache's name for a bundle: its hash and this node. */
+/** The code cache's name for a bundle: its hash, size and modification time, and this node. */
 export function cacheFileOf(bundleFile: string, bundleId: string): string {
-  return `${bundleFile}.${bundleId.slice(0, 16)}.node-${process.version}-${process.arch}.v8cache`
+  const {size, mtimeMs} = statSync(bundleFile)
+  return `${bundleFile}.${bundleId.slice(0, 16)}-${size}-${Math.round(mtimeMs)}.node-${process.version}-${process.arch}.v8cache`
 }
 
-/** Loads the bundle beside `chunkUrl` (a file: URL; default: this module's chunk in dist/chunks/). */
+const HINT = 'Build flanctl again (npm run build), or reinstall it.'
+
+/** Loads the bundle beside `chunkUrl` (a file: URL; default: this module's chunk in dist/chunks/); E_SYSTEM naming the file when it cannot. */
 export function loadAgentBundle(chunkUrl: string = import.meta.url): AgentBundle {
   const file = fileURLToPath(new URL(AGENT_BUNDLE_FILE, chunkUrl))
   let source: string
   try {
     source = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new Error(`cannot read the agent bundle ${file} (${(error as Error).message}): build flanctl again with npm run build`)
+    throw new FlanctlError('E_SYSTEM', `cannot read the agent bundle ${file}: ${(error as Error).message}`, {hint: HINT})
   }
   const id = BUNDLE_ID_LINE.exec(source)?.[1]
-  if (id === undefined) throw new Error(`${file} is not a flanctl agent bundle (its first line is not "// flanctl agent bundle <sha256>"): build flanctl again with npm run build`)
+  if (id === undefined) throw new FlanctlError('E_SYSTEM', `${file} is not a flanctl agent bundle (its first line is not "// flanctl agent bundle <sha256>")`, {hint: HINT})
+  const useCache = process.env.FLANCTL_NO_CODE_CACHE !== '1'
   const cacheFile = cacheFileOf(file, id)
-  const cachedData = readIfThere(cacheFile)
-  // the wrapper node gives CommonJS modules, and the bundle's import.meta.url
-  const script = new Script(`(function (exports, require, module, __filename, __dirname, ${BUNDLE_URL_NAME}) {${source}\n})`, {filename: file, cachedData})
-  const fromCache = cachedData !== undefined && !script.cachedDataRejected
+  const cachedData = useCache ? readIfThere(cacheFile) : undefined
+  let script: Script
   const module = {exports: {} as BundleEntry}
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href)
+  try {
+    // the wrapper node gives CommonJS modules, and the bundle's import.meta.url
+    script = new Script(`(function (exports, require, module, __filename, __dirname, ${BUNDLE_URL_NAME}) {${source}\n})`, {filename: file, cachedData})
+    script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href)
+  } catch (error) {
+    throw new FlanctlError('E_SYSTEM', `the agent bundle ${file} does not load: ${(error as Error).message}`, {hint: HINT, cause: error})
+  }
+  const fromCache = cachedData !== undefined && !script.cachedDataRejected
   const entry = module.exports
-  let kept = fromCache
+  let kept = fromCache || !useCache
   const keepCache = (): void => {
     if (kept) return
     kept = true
@@ -89,6 +101,11 @@ function writeCache(script: Script, file: string): void {
     writeFileSync(temporary, script.createCachedData(), {mode: 0o644})
     renameSync(temporary, file)
   } catch {
-    rmSync(temporary, {force: true}) // not kept (a read-only install, a full disk): the next start compiles again
+    // not kept (a read-only install, a full disk): the next start compiles again
+    try {
+      rmSync(temporary, {force: true})
+    } catch {
+      // nothing to remove where nothing could be written
+    }
   }
 }

@@ -31,7 +31,14 @@ export async function main(argv: readonly string[], bin: string): Promise<void> 
   if (id.id === 'up') {
     // the agent, from its own bundle with a code cache (agent-bundle.ts)
     const {loadAgentBundle} = await import('./agent-bundle.js')
-    return loadAgentBundle().runUpCommand(argv.slice(id.words), cli)
+    let bundle: ReturnType<typeof loadAgentBundle>
+    try {
+      bundle = loadAgentBundle()
+    } catch (error) {
+      const [{printFailure}, {colourWanted, painter}, {toFlanctlError}] = await Promise.all([import('./run-command.js'), import('./painter.js'), import('./to-flanctl-error.js')])
+      return printFailure(toFlanctlError(error), {json: false, paint: painter(colourWanted(argv))})
+    }
+    return bundle.runUpCommand(argv.slice(id.words), cli)
   }
   const [{default: definition}, {runCommand}] = await Promise.all([COMMANDS[id.id](), import('./run-command.js')])
   await runCommand(definition, argv.slice(id.words), cli)

@@ -10,6 +10,9 @@ import {runAgent, type AgentOptions, type AgentResult} from './agent.js'
 import {systemClock} from './clock.js'
 import {cryptoRandom} from './crypto-random.js'
 
+/** How old the tables read at start may be for the rules' first pass to check against them. */
+export const EARLY_SAVE_MAX_AGE_MS = 2000
+
 export interface AgentProcessOptions extends AgentOptions {
   /** --healthz-ip */
   healthzIp: string
@@ -38,10 +41,12 @@ export async function runAgentProcess(options: AgentProcessOptions, deps: AgentP
   // later, from the bigger heap of a listed lease set, holds the start up longer
   const randomFully = options.ipMasq ? iptables.iptablesSupportsRandomFully() : undefined
   randomFully?.catch(() => {}) // the rules loop reads the failure when it asks
-  // the same for the tables: the rules' first pass checks against them (it would otherwise
-  // save them when it starts, with the lease, and subnet.env waits for that pass)
+  // the same for the tables: the rules' first pass checks against them while they are fresh (it
+  // would otherwise save them when it starts, with the lease, and subnet.env waits for that
+  // pass); after a wait for etcd they are read again
   let firstSave = options.ipMasq || options.iptablesForwardRules ? iptables.saveTables([]) : undefined
-  firstSave?.catch(() => {})
+  let savedAt = Number.POSITIVE_INFINITY
+  firstSave?.then(() => (savedAt = performance.now())).catch(() => {})
   try {
     return await runAgent(options, {
       clock: systemClock,
@@ -54,7 +59,8 @@ export async function runAgentProcess(options: AgentProcessOptions, deps: AgentP
       defaultRouteInterface: () => ip.defaultRouteInterface(),
       supportsRandomFully: () => randomFully ?? iptables.iptablesSupportsRandomFully(),
       ensureRules: async (rules) => {
-        const saved = firstSave
+        const fresh = performance.now() - savedAt <= EARLY_SAVE_MAX_AGE_MS // still running, or not long done
+        const saved = fresh ? firstSave : undefined
         firstSave = undefined
         return (await iptables.ensureRules(rules, {saved})).problems
       },

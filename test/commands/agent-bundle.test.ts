@@ -12,6 +12,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {AGENT_BUNDLE_FILE, cacheFileOf, loadAgentBundle} from '../../src/cli/agent-bundle.js'
+import type {FlanctlError} from '../../src/core/errors.js'
 
 /** A bundle in the build's format: its hash first, then CommonJS exporting runUpCommand. */
 function writeBundle(dir: string, tag: string): string {
@@ -45,7 +46,7 @@ interface Start {
  * One start in a process of its own (V8 would take a script it compiled before in this one from
  * memory, whatever the cache says): load, run, stay 2 s (the cache is written 1 s after the start).
  */
-function startInChild(dir: string, words: string[] = []): Start {
+function startInChild(dir: string, words: string[] = [], env: Record<string, string> = {}): Start {
   const script = join(dir, `start-${Math.random().toString(36).slice(2)}.mts`)
   writeFileSync(script, [
     `import {loadAgentBundle} from ${JSON.stringify(LOADER)}`,
@@ -54,7 +55,7 @@ function startInChild(dir: string, words: string[] = []): Start {
     'console.log(JSON.stringify({compiledFrom: bundle.compiledFrom, cacheFile: bundle.cacheFile, ran: globalThis.flanctlBundleTest}))',
     'setTimeout(() => {}, 2000)',
   ].join('\n'))
-  const child = spawnSync(process.execPath, ['--import', 'tsx', script], {encoding: 'utf8'})
+  const child = spawnSync(process.execPath, ['--import', 'tsx', script], {encoding: 'utf8', env: {...process.env, ...env}})
   assert.equal(child.status, 0, child.stderr)
   return JSON.parse(child.stdout) as Start
 }
@@ -76,6 +77,21 @@ test('the first start compiles from source and keeps a cache; the next start com
     assert.equal(second.compiledFrom, 'cache')
     assert.equal(second.ran.tag, 'one')
     assert.equal(statSync(first.cacheFile).mtimeMs, written, 'a cache that was used is not written again')
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('FLANCTL_NO_CODE_CACHE=1 neither reads nor writes a cache', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flanctl-bundle-'))
+  try {
+    writeBundle(dir, 'off')
+    const off = startInChild(dir, [], {FLANCTL_NO_CODE_CACHE: '1'})
+    assert.equal(off.compiledFrom, 'source')
+    assert.equal(existsSync(off.cacheFile), false)
+    startInChild(dir)
+    assert.ok(existsSync(off.cacheFile))
+    assert.equal(startInChild(dir, [], {FLANCTL_NO_CODE_CACHE: '1'}).compiledFrom, 'source', 'not read either')
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
@@ -118,9 +134,13 @@ test('a missing bundle, or a file that is not one, is an error naming the file a
   const dir = mkdtempSync(join(tmpdir(), 'flanctl-bundle-'))
   try {
     const file = join(dir, AGENT_BUNDLE_FILE)
-    assert.throws(() => loadAgentBundle(besideBundle(dir)), (error: Error) => error.message.includes(file) && /npm run build/.test(error.message))
+    const named = (pattern: RegExp) => (error: FlanctlError) => error.code === 'E_SYSTEM' && error.message.includes(file) && pattern.test(error.message) && /npm run build/.test(error.hint ?? '')
+    assert.throws(() => loadAgentBundle(besideBundle(dir)), named(/cannot read the agent bundle/))
     writeFileSync(file, '"use strict"; exports.runUpCommand = async () => {}\n')
-    assert.throws(() => loadAgentBundle(besideBundle(dir)), (error: Error) => error.message.includes(file) && /not a flanctl agent bundle/.test(error.message))
+    assert.throws(() => loadAgentBundle(besideBundle(dir)), named(/not a flanctl agent bundle/))
+    // cut short: the hash line is there, the code does not compile
+    writeFileSync(file, readFileSync(writeBundle(dir, 'cut'), 'utf8').slice(0, 300))
+    assert.throws(() => loadAgentBundle(besideBundle(dir)), named(/does not load/))
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }

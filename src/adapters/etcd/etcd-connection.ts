@@ -1,8 +1,9 @@
 // One etcd3 client set up so that a bad endpoint fails fast and loudly instead of hanging:
-// - every operation carries an absolute deadline, shared by all its retries;
+// - every operation carries a deadline: a read's counts afresh on each endpoint it is tried on,
+//   a write's (CallMode.once) is one for the whole call;
 // - etcd3's default fault handling (3 retries, then a 5 s circuit breaker per host) is replaced:
-//   a failed call is tried once on each other endpoint, and no host is ever blocked, so a
-//   restarted etcd is used again at once;
+//   a failed call is tried once on each other endpoint, and an endpoint that failed is passed
+//   over for SKIP_FAILED_ENDPOINT_MS only while another one has not failed;
 // - each grpc client gets its own subchannel (a fresh connection after etcd3 resets a failed
 //   host) with a short reconnect backoff, and keepalive pings that notice a dead peer.
 import type {Etcd3, IOptions} from 'etcd3'
@@ -17,6 +18,24 @@ export interface CallOptions {
   deadline: Date
 }
 
+export interface CallMode {
+  /**
+   * A write that must not be sent twice (a create, a renewal, a grant): one deadline for the whole
+   * call, so that after a timeout (etcd may have applied it) it is not tried again on the next
+   * endpoint; the caller lists and decides again. Reads get a fresh deadline on each endpoint.
+   */
+  once?: boolean
+}
+
+/** Call options whose deadline is counted from each attempt (etcd3 and raw-range.ts read it at each one). */
+export function perAttempt(timeoutMs: number): CallOptions {
+  return {
+    get deadline() {
+      return new Date(Date.now() + timeoutMs)
+    },
+  }
+}
+
 export interface EtcdConnection {
   readonly client: Etcd3
   readonly endpoints: readonly string[]
@@ -27,7 +46,7 @@ export interface EtcdConnection {
    * Runs one etcd operation with a deadline of timeoutMs (default: the request timeout);
    * any failure becomes E_ETCD_UNREACHABLE (or E_ETCD_ACCESS for TLS, auth and permission) naming the endpoints, the cause and `action`.
    */
-  call<T>(action: string, operation: (options: CallOptions) => Promise<T>, timeoutMs?: number): Promise<T>
+  call<T>(action: string, operation: (options: CallOptions) => Promise<T>, timeoutMs?: number, options?: CallMode): Promise<T>
   close(): void
 }
 
@@ -36,6 +55,9 @@ type Policy = NonNullable<FaultHandling['global']>
 
 /** How long an endpoint that failed is passed over while another one has not failed. */
 export const SKIP_FAILED_ENDPOINT_MS = 30_000
+
+/** A deadline error quicker than this came from a deadline that had run out before the call. */
+const SPENT_DEADLINE_MS = 50
 
 /** What a host policy throws to pass its endpoint over: etcd3's pool then tries the next one. */
 class EndpointPassedOver extends Error {}
@@ -46,7 +68,9 @@ class EndpointPassedOver extends Error {}
  * endpoint then costs its timeout once, not at every call of a command or of the agent. When
  * every endpoint failed lately, every one is tried again.
  */
-function endpointPolicies(endpointCount: number): (host: string) => Policy {
+function endpointPolicies(endpoints: readonly string[]): (host: string) => Policy {
+  // the same endpoint given twice is one endpoint
+  const endpointCount = new Set(endpoints).size
   const failedAt = new Map<string, number>()
   const failedLately = (host: string, now: number): boolean => {
     const at = failedAt.get(host)
@@ -65,7 +89,9 @@ function endpointPolicies(endpointCount: number): (host: string) => Policy {
           failedAt.delete(host)
           return result
         } catch (error) {
-          if (typeof error === 'object' && error !== null && etcd3.isRecoverableError(error as Error)) failedAt.set(host, Date.now())
+          // a deadline spent before the call reached this endpoint (a write's retry) says nothing of it
+          const spentBefore = error instanceof etcd3.GRPCDeadlineExceededError && Date.now() - now < SPENT_DEADLINE_MS
+          if (!spentBefore && typeof error === 'object' && error !== null && etcd3.isRecoverableError(error as Error)) failedAt.set(host, Date.now())
           throw error
         }
       },
@@ -95,7 +121,7 @@ export function etcd3Options(resolved: ResolvedEtcdOptions): IOptions {
     dialTimeout: resolved.dialTimeoutMs,
     // a safety net for calls made inside etcd3 without our options
     defaultCallOptions: (context) => (context.isStream ? {} : {deadline: Date.now() + resolved.requestTimeoutMs}),
-    faultHandling: {host: endpointPolicies(resolved.endpoints.length), global: retryOnOtherEndpoints(resolved.endpoints.length)},
+    faultHandling: {host: endpointPolicies(resolved.endpoints), global: retryOnOtherEndpoints(resolved.endpoints.length)},
     grpcOptions: {
       'grpc.use_local_subchannel_pool': 1,
       'grpc.initial_reconnect_backoff_ms': 100,
@@ -124,7 +150,7 @@ export function etcd3Options(resolved: ResolvedEtcdOptions): IOptions {
 
 /**
  * Connects and proves the connection with one read of <prefix>/config (which also checks the
- * credentials and the permission to read the prefix), all within the dial timeout; without
+ * credentials and the permission to read the prefix), within the dial timeout on each endpoint tried; without
  * proveConnection, grpc connects at the first call.
  */
 export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdConnection> {
@@ -140,9 +166,9 @@ export async function connectEtcd(resolved: ResolvedEtcdOptions): Promise<EtcdCo
     prefix: resolved.prefix,
     dialTimeoutMs: resolved.dialTimeoutMs,
     requestTimeoutMs: resolved.requestTimeoutMs,
-    async call(action, operation, timeoutMs = resolved.requestTimeoutMs) {
+    async call(action, operation, timeoutMs = resolved.requestTimeoutMs, mode = {}) {
       try {
-        return await withDeadline(timeoutMs, resolved.endpoints.length, operation)
+        return await withDeadline(timeoutMs, mode.once ? 1 : resolved.endpoints.length, operation)
       } catch (error) {
         throw etcdFailure(error, {endpoints: resolved.endpoints, action, timeoutMs})
       }
@@ -173,12 +199,7 @@ async function withDeadline<T>(timeoutMs: number, attempts: number, operation: (
     timer = setTimeout(() => reject(new Error(`deadline exceeded after ${limitMs} ms`)), limitMs + 250)
     timer.unref()
   })
-  const perAttempt: CallOptions = {
-    get deadline() {
-      return new Date(Date.now() + timeoutMs)
-    },
-  }
-  const running = operation(perAttempt)
+  const running = operation(attempts > 1 ? perAttempt(timeoutMs) : {deadline: new Date(Date.now() + timeoutMs)})
   running.catch(() => undefined) // a late failure after the backstop fired is not unhandled
   try {
     return await Promise.race([running, expired])

@@ -95,7 +95,7 @@ export class EtcdLeaseStore implements LeaseStore {
 
 /**
  * Connects to etcd and checks the connection (one read of <prefix>/config) within the dial
- * timeout (default 3 s). Bad options or TLS files: E_USAGE naming the flag and file. Unreachable,
+ * timeout (default 3 s) on each endpoint tried. Bad options or TLS files: E_USAGE naming the flag and file. Unreachable,
  * TLS or auth failures: E_ETCD_UNREACHABLE, or E_ETCD_ACCESS for TLS, auth and permission, naming the endpoints and the cause.
  */
 export async function openEtcdStore(options: EtcdStoreOptions): Promise<EtcdLeaseStore> {

@@ -7,7 +7,7 @@ import {decodeLease, encodeLeaseAttrs} from '../../core/lease-codec.js'
 import type {LeaseList, UnreadableLease} from '../../core/ports.js'
 import {leaseKey, parseLeaseKey, subnetsPrefix} from '../../core/subnet-key.js'
 import type {Ip4Net, Lease, LeaseAttrs} from '../../core/types.js'
-import type {EtcdConnection} from './etcd-connection.js'
+import {perAttempt, type EtcdConnection} from './etcd-connection.js'
 import {prefixRangeEnd, readRange} from './etcd-range.js'
 import type {KvReader} from './range-wire.js'
 import {takeSpareGrant} from './spare-grant.js'
@@ -76,13 +76,13 @@ async function grantLease(connection: EtcdConnection, ttlSeconds: number, key: s
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new FlanctlError('E_INTERNAL', `invalid lease TTL ${ttlSeconds} for ${key}`)
   const spare = await takeSpareGrant(connection, ttlSeconds)
   if (spare !== undefined) return spare
-  const granted = await connection.call(`granting a ${ttlSeconds} s etcd lease for ${key}`, (call) => connection.client.leaseClient.leaseGrant({TTL: ttlSeconds}, call))
+  const granted = await connection.call(`granting a ${ttlSeconds} s etcd lease for ${key}`, (call) => connection.client.leaseClient.leaseGrant({TTL: ttlSeconds}, call), undefined, {once: true})
   return granted.ID
 }
 
 /** Best effort: an etcd lease left unused expires by itself anyway. */
 function revokeQuietly(connection: EtcdConnection, id: string): void {
-  connection.client.leaseClient.leaseRevoke({ID: id}, {deadline: new Date(Date.now() + connection.requestTimeoutMs)}).catch(() => undefined)
+  connection.client.leaseClient.leaseRevoke({ID: id}, perAttempt(connection.requestTimeoutMs)).catch(() => undefined)
 }
 
 /** flannel's create: one transaction, put with a fresh etcd lease only if the key does not exist. */
@@ -99,6 +99,9 @@ export async function createLease(connection: EtcdConnection, subnet: Ip4Net, at
       },
       call,
     ),
+    undefined,
+    // sent again after a timeout, a create that was applied would read as lost to another host
+    {once: true},
   )
   if (!response.succeeded) {
     revokeQuietly(connection, id)
@@ -139,6 +142,8 @@ export async function renewLease(connection: EtcdConnection, lease: Lease, attrs
       },
       call,
     ),
+    undefined,
+    {once: true},
   )
   if (response.succeeded) {
     revokeQuietly(connection, id)

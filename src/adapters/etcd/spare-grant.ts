@@ -3,11 +3,11 @@
 // acquisition would otherwise wait for between the list and its put. The next grant of the same
 // TTL takes the spare within maxAgeMs (its TTL runs from its grant: a few seconds off a day); a
 // spare nobody took is revoked then, or when the store closes, rather than left for its TTL.
-import type {EtcdConnection} from './etcd-connection.js'
+import {perAttempt, type EtcdConnection} from './etcd-connection.js'
 
 export const SPARE_MAX_AGE_MS = 5000
 
-/** How long close() waits for the revoke of an untaken spare. */
+/** How long close() waits for an untaken spare to be granted and revoked (a store closing on a failure must not wait for an etcd that is away). */
 const REVOKE_AT_CLOSE_MS = 1000
 
 interface Spare {
@@ -20,7 +20,7 @@ const spares = new WeakMap<EtcdConnection, Spare>()
 
 function grant(connection: EtcdConnection, ttlSeconds: number): Promise<string | undefined> {
   return connection.client.leaseClient
-    .leaseGrant({TTL: ttlSeconds}, {deadline: new Date(Date.now() + connection.requestTimeoutMs)})
+    .leaseGrant({TTL: ttlSeconds}, perAttempt(connection.requestTimeoutMs))
     .then((granted) => granted.ID)
     .catch(() => undefined) // the acquisition grants its own then
 }
@@ -28,7 +28,7 @@ function grant(connection: EtcdConnection, ttlSeconds: number): Promise<string |
 function revoke(connection: EtcdConnection, spare: Spare, timeoutMs: number): Promise<void> {
   clearTimeout(spare.expiry)
   return spare.id
-    .then((id) => (id === undefined ? undefined : connection.client.leaseClient.leaseRevoke({ID: id}, {deadline: new Date(Date.now() + timeoutMs)})))
+    .then((id) => (id === undefined ? undefined : connection.client.leaseClient.leaseRevoke({ID: id}, perAttempt(timeoutMs))))
     .then(
       () => undefined,
       () => undefined, // best effort: an etcd lease left unused expires by itself
@@ -64,5 +64,8 @@ export async function dropSpareGrant(connection: EtcdConnection): Promise<void> 
   const spare = spares.get(connection)
   if (spare === undefined) return
   spares.delete(connection)
-  await revoke(connection, spare, REVOKE_AT_CLOSE_MS)
+  let timer: NodeJS.Timeout | undefined
+  const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, REVOKE_AT_CLOSE_MS).unref()))
+  await Promise.race([revoke(connection, spare, REVOKE_AT_CLOSE_MS), waited])
+  clearTimeout(timer)
 }

@@ -30,10 +30,19 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o644):
     chmodSync(temp, mode) // the umask may have narrowed the mode given to writeFile
     renameSync(temp, path)
   } catch (error) {
-    rmSync(temp, {force: true})
+    removeQuietly(temp)
     throw new FlanctlError('E_SYSTEM', `cannot write ${path}: ${(error as Error).message}`, {
       cause: error,
       hint: 'Check that the directory is writable (flanctl up runs as root), or choose another file with --subnet-file.',
     })
+  }
+}
+
+/** The temporary file gone, if it can be: its directory may be what failed. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, {force: true})
+  } catch {
+    // nothing was written there, or nothing can be removed: the caller's error says why
   }
 }

@@ -55,8 +55,8 @@ async function applyRestorePayload(payload: string, options: IptablesOptions = {
 
 /**
  * Checks the rules against the tables and restores them when anything differs. `saved`: the
- * tables as `saveTables([])` printed them a moment ago, checked instead of saving again (when it
- * failed, the tables are saved now).
+ * tables as `saveTables([])` printed them shortly before (the caller keeps it fresh), checked
+ * instead of saving again; when it failed, the tables are saved now.
  */
 export async function ensureRules(rules: readonly IptablesRule[], options: IptablesOptions & {saved?: Promise<string>} = {}): Promise<EnsureRulesResult> {
   const saved = (await options.saved?.catch(() => undefined)) ?? (await saveTables(rulesTables(rules), options))
