@@ -126,6 +126,8 @@ const agent = await build({
   format: 'cjs',
   external: ['@oclif/*', 'koffi'],
   define: {'import.meta.url': '__flanctlBundleUrl'},
+  // the udp relay's import.meta.resolve serves tsx (the tests of src) only, never the bundle
+  logOverride: {'empty-import-meta': 'silent'},
   write: false,
 })
 const [agentFile] = agent.outputFiles.filter((f) => f.path.endsWith('.cjs'))
