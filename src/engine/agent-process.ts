@@ -9,6 +9,7 @@ import type {LeaseStore} from '../core/ports.js'
 import {runAgent, type AgentOptions, type AgentResult} from './agent.js'
 import {systemClock} from './clock.js'
 import {cryptoRandom} from './crypto-random.js'
+import {earlyRead} from './early-read.js'
 
 /** How old the tables read at start may be for the rules' first pass to check against them. */
 export const EARLY_SAVE_MAX_AGE_MS = 2000
@@ -44,9 +45,7 @@ export async function runAgentProcess(options: AgentProcessOptions, deps: AgentP
   // the same for the tables: the rules' first pass checks against them while they are fresh (it
   // would otherwise save them when it starts, with the lease, and subnet.env waits for that
   // pass); after a wait for etcd they are read again
-  let firstSave = options.ipMasq || options.iptablesForwardRules ? iptables.saveTables([]) : undefined
-  let savedAt = Number.POSITIVE_INFINITY
-  firstSave?.then(() => (savedAt = performance.now())).catch(() => {})
+  const firstSave = options.ipMasq || options.iptablesForwardRules ? earlyRead(iptables.saveTables([]), systemClock, EARLY_SAVE_MAX_AGE_MS) : undefined
   try {
     return await runAgent(options, {
       clock: systemClock,
@@ -58,12 +57,7 @@ export async function runAgentProcess(options: AgentProcessOptions, deps: AgentP
       listInterfaces: () => ip.listInterfaces(),
       defaultRouteInterface: () => ip.defaultRouteInterface(),
       supportsRandomFully: () => randomFully ?? iptables.iptablesSupportsRandomFully(),
-      ensureRules: async (rules) => {
-        const fresh = performance.now() - savedAt <= EARLY_SAVE_MAX_AGE_MS // still running, or not long done
-        const saved = fresh ? firstSave : undefined
-        firstSave = undefined
-        return (await iptables.ensureRules(rules, {saved})).problems
-      },
+      ensureRules: async (rules) => (await iptables.ensureRules(rules, {saved: firstSave?.take()})).problems,
       readFile: readTextFile,
       writeFileAtomic: (path, text) => writeFileAtomic(path, text, 0o644),
       notifyReady: (status) => notifyReady(status),

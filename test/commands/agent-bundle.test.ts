@@ -14,6 +14,16 @@ import {pathToFileURL} from 'node:url'
 import {AGENT_BUNDLE_FILE, cacheFileOf, loadAgentBundle} from '../../src/cli/agent-bundle.js'
 import type {FlanctlError} from '../../src/core/errors.js'
 
+/** Runs body in a fresh temporary directory, removed afterwards. */
+function inTempDir(body: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'flanctl-bundle-'))
+  try {
+    body(dir)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
 /** A bundle in the build's format: its hash first, then CommonJS exporting runUpCommand. */
 function writeBundle(dir: string, tag: string): string {
   const body = [
@@ -60,9 +70,8 @@ function startInChild(dir: string, words: string[] = [], env: Record<string, str
   return JSON.parse(child.stdout) as Start
 }
 
-test('the first start compiles from source and keeps a cache; the next start compiles from it', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'flanctl-bundle-'))
-  try {
+test('the first start compiles from source and keeps a cache; the next start compiles from it', () =>
+  inTempDir((dir) => {
     const file = writeBundle(dir, 'one')
     const first = startInChild(dir, ['--iface', 'eth0'])
     assert.equal(first.compiledFrom, 'source')
@@ -77,14 +86,10 @@ test('the first start compiles from source and keeps a cache; the next start com
     assert.equal(second.compiledFrom, 'cache')
     assert.equal(second.ran.tag, 'one')
     assert.equal(statSync(first.cacheFile).mtimeMs, written, 'a cache that was used is not written again')
-  } finally {
-    rmSync(dir, {recursive: true, force: true})
-  }
-})
+  }))
 
-test('FLANCTL_NO_CODE_CACHE=1 neither reads nor writes a cache', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'flanctl-bundle-'))
-  try {
+test('FLANCTL_NO_CODE_CACHE=1 neither reads nor writes a cache', () =>
+  inTempDir((dir) => {
     writeBundle(dir, 'off')
     const off = startInChild(dir, [], {FLANCTL_NO_CODE_CACHE: '1'})
     assert.equal(off.compiledFrom, 'source')
@@ -92,14 +97,10 @@ test('FLANCTL_NO_CODE_CACHE=1 neither reads nor writes a cache', () => {
     startInChild(dir)
     assert.ok(existsSync(off.cacheFile))
     assert.equal(startInChild(dir, [], {FLANCTL_NO_CODE_CACHE: '1'}).compiledFrom, 'source', 'not read either')
-  } finally {
-    rmSync(dir, {recursive: true, force: true})
-  }
-})
+  }))
 
-test('a cache V8 refuses (garbage) is replaced by a good one; the start runs as before', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'flanctl-bundle-'))
-  try {
+test('a cache V8 refuses (garbage) is replaced by a good one; the start runs as before', () =>
+  inTempDir((dir) => {
     const file = writeBundle(dir, 'two')
     const cacheFile = cacheFileOf(file, readFileSync(file, 'utf8').split('\n')[0]!.split(' ').at(-1)!)
     writeFileSync(cacheFile, Buffer.alloc(4096, 7))
@@ -108,14 +109,10 @@ test('a cache V8 refuses (garbage) is replaced by a good one; the start runs as 
     assert.equal(refused.ran.tag, 'two')
     assert.notDeepEqual(readFileSync(cacheFile), Buffer.alloc(4096, 7), 'written again')
     assert.equal(startInChild(dir).compiledFrom, 'cache')
-  } finally {
-    rmSync(dir, {recursive: true, force: true})
-  }
-})
+  }))
 
-test('the cache is named by the bundle\'s hash: another bundle of the same length never takes it', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'flanctl-bundle-'))
-  try {
+test('the cache is named by the bundle\'s hash: another bundle of the same length never takes it', () =>
+  inTempDir((dir) => {
     const file = writeBundle(dir, 'aaa')
     const a = loadAgentBundle(besideBundle(dir)).cacheFile
     const before = readFileSync(file).length
@@ -125,14 +122,10 @@ test('the cache is named by the bundle\'s hash: another bundle of the same lengt
     assert.notEqual(a, b)
     const id = readFileSync(file, 'utf8').split('\n')[0]!.split(' ').at(-1)!
     assert.equal(b, cacheFileOf(file, id))
-  } finally {
-    rmSync(dir, {recursive: true, force: true})
-  }
-})
+  }))
 
-test('a missing bundle, or a file that is not one, is an error naming the file and the fix', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'flanctl-bundle-'))
-  try {
+test('a missing bundle, or a file that is not one, is an error naming the file and the fix', () =>
+  inTempDir((dir) => {
     const file = join(dir, AGENT_BUNDLE_FILE)
     const named = (pattern: RegExp) => (error: FlanctlError) => error.code === 'E_SYSTEM' && error.message.includes(file) && pattern.test(error.message) && /npm run build/.test(error.hint ?? '')
     assert.throws(() => loadAgentBundle(besideBundle(dir)), named(/cannot read the agent bundle/))
@@ -141,7 +134,4 @@ test('a missing bundle, or a file that is not one, is an error naming the file a
     // cut short: the hash line is there, the code does not compile
     writeFileSync(file, readFileSync(writeBundle(dir, 'cut'), 'utf8').slice(0, 300))
     assert.throws(() => loadAgentBundle(besideBundle(dir)), named(/does not load/))
-  } finally {
-    rmSync(dir, {recursive: true, force: true})
-  }
-})
+  }))

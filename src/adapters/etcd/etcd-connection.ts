@@ -60,7 +60,7 @@ export const SKIP_FAILED_ENDPOINT_MS = 30_000
 const SPENT_DEADLINE_MS = 50
 
 /** What a host policy throws to pass its endpoint over: etcd3's pool then tries the next one. */
-class EndpointPassedOver extends Error {}
+export class EndpointPassedOver extends Error {}
 
 /**
  * The endpoints' policies (etcd3 asks one per host). A call goes straight through, except to an
@@ -68,7 +68,7 @@ class EndpointPassedOver extends Error {}
  * endpoint then costs its timeout once, not at every call of a command or of the agent. When
  * every endpoint failed lately, every one is tried again.
  */
-function endpointPolicies(endpoints: readonly string[]): (host: string) => Policy {
+export function endpointPolicies(endpoints: readonly string[]): (host: string) => Policy {
   // the same endpoint given twice is one endpoint
   const endpointCount = new Set(endpoints).size
   const failedAt = new Map<string, number>()
