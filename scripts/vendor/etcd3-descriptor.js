@@ -29,7 +29,8 @@ export function loadSyncDefinition() {
 }
 
 /**
- * @returns {{root: object, services: Record<string, Record<string, {path: string, requestStream: boolean, responseStream: boolean, originalName: string, options: object, requestType: string, responseType: string}>>}}
+ * serviceTypes: per service, the types its messages use (grpc-definition.cjs builds only those)
+ * @returns {{root: object, serviceTypes: Record<string, string[]>, services: Record<string, Record<string, {path: string, requestStream: boolean, responseStream: boolean, originalName: string, options: object, requestType: string, responseType: string}>>}}
  */
 export function etcd3Descriptor() {
   const protobuf = etcd3Protobuf()
@@ -38,10 +39,12 @@ export function etcd3Descriptor() {
   root.resolveAll()
   const definition = loadSyncDefinition()
   const services = {}
+  const serviceTypes = {}
   for (const [name, entry] of Object.entries(definition)) {
     if (typeof entry.format === 'string') continue // a message or enum type, not a service
     const service = root.lookupService(name)
     services[name] = {}
+    serviceTypes[name] = typesOf(Object.values(service.methods).flatMap((m) => [m.resolvedRequestType, m.resolvedResponseType]))
     for (const [methodName, method] of Object.entries(entry)) {
       const reflected = service.methods[methodName]
       services[name][methodName] = {
@@ -55,5 +58,21 @@ export function etcd3Descriptor() {
       }
     }
   }
-  return {root: root.toJSON(), services}
+  return {root: root.toJSON(), services, serviceTypes}
+}
+
+/** The full names of these types and of every type their fields use, transitively. */
+function typesOf(types) {
+  const names = new Set()
+  const visit = (type) => {
+    const name = type.fullName.replace(/^\./, '')
+    if (names.has(name)) return
+    names.add(name)
+    for (const field of type.fieldsArray ?? []) {
+      field.resolve()
+      if (field.resolvedType) visit(field.resolvedType)
+    }
+  }
+  for (const type of types) visit(type)
+  return [...names].sort()
 }

@@ -139,8 +139,9 @@ export function createLeaseBook(options: LeaseBookOptions): LeaseBook {
       problems.clear()
       for (const lease of list.leases) put(lease, true)
       for (const warning of list.warnings) log.warn('skipping malformed lease', {detail: warning})
-      log.info('leases listed', {peers: book.peers().length, total: leases.size, revision: list.revision})
+      // marked before the count, so that the peers are sorted out once: for this line and the first pass
       changed('list')
+      log.info('leases listed', {peers: book.peers().length, total: leases.size, revision: list.revision})
       // deleted between acquiring it and this list: the watch starts after, so it would never say
       if (!leases.has(ownKey)) ownGone('deleted')
     },
