@@ -16,11 +16,11 @@ function grpcDefinition(protobuf, descriptor, options) {
     // made at the service's first message, of the types it uses only: a command uses two or
     // three of etcd's services, and making the reflection of all of rpc.proto took longer
     let root
-    const typeOf = (name) => () => (root ??= protobuf.Root.fromJSON(typesOnly(descriptor.root, descriptor.serviceTypes[serviceName]))).lookupType(name)
+    const lazyType = (name) => () => (root ??= protobuf.Root.fromJSON(typesOnly(descriptor.root, descriptor.serviceTypes[serviceName]))).lookupType(name)
     const service = (definition[serviceName] = {})
     for (const [name, method] of Object.entries(methods)) {
-      const request = typeOf(method.requestType)
-      const response = typeOf(method.responseType)
+      const request = lazyType(method.requestType)
+      const response = lazyType(method.responseType)
       service[name] = {
         path: method.path,
         requestStream: method.requestStream,
@@ -58,19 +58,19 @@ function typesOnly(rootJson, names) {
 
 // the same as proto-loader's createSerializer / createDeserializer
 // (the type is looked up at the first message)
-function serializer(typeOf) {
+function serializer(lazyType) {
   let type
   return function serialize(arg) {
-    type ??= typeOf()
+    type ??= lazyType()
     if (Array.isArray(arg)) throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`)
     return type.encode(type.fromObject(arg)).finish()
   }
 }
 
-function deserializer(typeOf, options) {
+function deserializer(lazyType, options) {
   let type
   return function deserialize(buffer) {
-    type ??= typeOf()
+    type ??= lazyType()
     return type.toObject(type.decode(buffer), options)
   }
 }
