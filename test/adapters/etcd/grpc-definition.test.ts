@@ -114,3 +114,22 @@ test('every method encodes an empty request and decodes an empty response alike'
     }
   }
 })
+
+test('no types are made at import; a service makes its own at its first message, once, and only the ones it uses', () => {
+  const protobuf = descriptor.etcd3Protobuf() as {Root: {fromJSON(json: object): unknown}}
+  const made: object[] = []
+  const counting = {...protobuf, Root: {fromJSON: (json: object) => (made.push(json), protobuf.Root.fromJSON(json))}}
+  const lazy = grpcDefinition(counting, JSON.parse(JSON.stringify(descriptor.etcd3Descriptor())) as object, descriptor.LOAD_OPTIONS)
+  assert.equal(made.length, 0, 'nothing made before a message')
+  const kvService = service(lazy, 'etcdserverpb.KV')
+  kvService.Range!.requestSerialize({key: kv.key})
+  kvService.Txn!.responseDeserialize(Buffer.alloc(0))
+  assert.equal(made.length, 1, 'one set of types for the KV service')
+  const packages = (json: object) => Object.keys((json as {nested: Record<string, unknown>}).nested).sort()
+  assert.deepEqual(packages(made[0]!), ['etcdserverpb', 'mvccpb'], 'KV needs no authpb types')
+  const types = Object.keys((made[0] as {nested: {etcdserverpb: {nested: Record<string, unknown>}}}).nested.etcdserverpb.nested)
+  assert.ok(types.includes('RangeRequest') && types.includes('TxnResponse'), 'its own messages are there')
+  assert.ok(!types.includes('AuthenticateRequest') && !types.includes('LeaseGrantRequest'), 'other services\' messages are not')
+  service(lazy, 'etcdserverpb.Lease').LeaseGrant!.requestSerialize({TTL: '5'})
+  assert.equal(made.length, 2, 'the Lease service makes its own')
+})
